@@ -1,0 +1,137 @@
+"""Physical constants: value, uncertainty, unit and citation, in one place.
+
+Each constant is a :class:`Constant`, a ``float`` in the internal unit system
+(:mod:`cevns.units`) that also carries its one-sigma uncertainty, the unit it
+is expressed in and where it comes from. They combine like plain floats::
+
+    >>> from cevns.constants import FERMI_CONSTANT
+    >>> float(FERMI_CONSTANT)          # MeV^-2
+    1.1663787e-11
+    >>> FERMI_CONSTANT.reference
+    'CODATA 2022 via scipy.constants'
+
+Values that a maintained package already provides are read from it rather
+than typed in: CODATA 2022 through :mod:`scipy.constants`, PDG particle data
+through :mod:`particle`. Only numbers that no dependency provides are written
+here, each with its paper.
+"""
+
+from __future__ import annotations
+
+from scipy import constants as _codata
+
+from . import units as u
+
+
+class Constant(float):
+    """A float with an uncertainty, a unit string and a citation."""
+
+    uncertainty: float
+    unit: str
+    reference: str
+
+    def __new__(cls, value: float, uncertainty: float, unit: str, reference: str) -> Constant:
+        obj = super().__new__(cls, value)
+        obj.uncertainty = float(uncertainty)
+        obj.unit = unit
+        obj.reference = reference
+        return obj
+
+    def __repr__(self) -> str:
+        return f"Constant({float(self)!r} ± {self.uncertainty!r} {self.unit}; {self.reference})"
+
+    def __reduce__(self) -> tuple[type, tuple[float, float, str, str]]:
+        return (Constant, (float(self), self.uncertainty, self.unit, self.reference))
+
+
+def _codata_constant(key: str, scale: float, unit: str) -> Constant:
+    value, unit_codata, sigma = _codata.physical_constants[key]
+    return Constant(value * scale, sigma * scale, unit, "CODATA 2022 via scipy.constants")
+
+
+def _pdg_mass(name: str) -> Constant:
+    from particle import Particle
+
+    p = Particle.from_name(name)
+    assert p.mass is not None
+    err = max(p.mass_upper or 0.0, p.mass_lower or 0.0)
+    return Constant(p.mass * u.MeV, err * u.MeV, "MeV", f"PDG via particle ({name})")
+
+
+def _pdg_lifetime(name: str) -> Constant:
+    from particle import Particle
+
+    p = Particle.from_name(name)
+    assert p.lifetime is not None and p.width  # particle gives lifetimes in ns
+    relative = max(p.width_upper or 0.0, p.width_lower or 0.0) / p.width  # σ_τ/τ = σ_Γ/Γ
+    return Constant(p.lifetime * u.ns, relative * p.lifetime * u.ns, "ns", f"PDG via particle ({name})")
+
+
+# --- Electroweak ---------------------------------------------------------------
+#: Fermi constant G_F/(ħc)³ in MeV⁻².
+FERMI_CONSTANT = _codata_constant("Fermi coupling constant", 1e-6, "MeV^-2")
+
+#: ħc in MeV·cm (exact in the 2019 SI).
+HBAR_C = _codata_constant("reduced Planck constant times c in MeV fm", u.MeV * u.fm, "MeV cm")
+
+#: Fine-structure constant α at Q² = 0.
+FINE_STRUCTURE = _codata_constant("fine-structure constant", 1.0, "")
+
+#: Low-energy weak mixing angle, MS-bar scheme, sin²θ̂_W(Q → 0).
+SIN2_THETA_W_LOW_Q = Constant(
+    0.23857,
+    0.00005,
+    "",
+    "PDG 2024, Review of Particle Physics, Sec. 10 'Electroweak model and constraints "
+    "on new physics' (J. Erler, A. Freitas): sin²θ̂_W(0) = 0.23857(5)",
+)
+
+# --- Masses (MeV) and lifetimes (ns) ---------------------------------------------
+ELECTRON_MASS = _codata_constant("electron mass energy equivalent in MeV", u.MeV, "MeV")
+PROTON_MASS = _codata_constant("proton mass energy equivalent in MeV", u.MeV, "MeV")
+NEUTRON_MASS = _codata_constant("neutron mass energy equivalent in MeV", u.MeV, "MeV")
+ATOMIC_MASS_UNIT = _codata_constant("atomic mass constant energy equivalent in MeV", u.MeV, "MeV")
+MUON_MASS = _pdg_mass("mu-")
+CHARGED_PION_MASS = _pdg_mass("pi+")
+MUON_LIFETIME = _pdg_lifetime("mu-")
+CHARGED_PION_LIFETIME = _pdg_lifetime("pi+")
+
+#: Avogadro constant in mol⁻¹.
+AVOGADRO = _codata_constant("Avogadro constant", 1.0, "mol^-1")
+
+#: Nucleon mass used by the seed-002 T_max table and many quick estimates (A × 938.3 MeV).
+SEED_NUCLEON_MASS = Constant(
+    938.3 * u.MeV,
+    0.0,
+    "MeV",
+    "seed 002 (Konovalov, 'Results and future of COHERENT'): T_max table uses M = A x 938.3 MeV",
+)
+
+# --- Derived ---------------------------------------------------------------------
+#: G_F² (ħc)² in cm²/MeV²: turns G_F² M (MeV⁻³) into cm²/MeV.
+GF2_HBARC2 = Constant(
+    float(FERMI_CONSTANT) ** 2 * float(HBAR_C) ** 2,
+    2 * FERMI_CONSTANT.uncertainty / float(FERMI_CONSTANT) * float(FERMI_CONSTANT) ** 2
+    * float(HBAR_C) ** 2,
+    "cm^2 MeV^-2",
+    "derived: G_F² (ħc)²",
+)
+
+__all__ = [
+    "ATOMIC_MASS_UNIT",
+    "AVOGADRO",
+    "CHARGED_PION_LIFETIME",
+    "CHARGED_PION_MASS",
+    "ELECTRON_MASS",
+    "FERMI_CONSTANT",
+    "FINE_STRUCTURE",
+    "GF2_HBARC2",
+    "HBAR_C",
+    "MUON_LIFETIME",
+    "MUON_MASS",
+    "NEUTRON_MASS",
+    "PROTON_MASS",
+    "SEED_NUCLEON_MASS",
+    "SIN2_THETA_W_LOW_Q",
+    "Constant",
+]
