@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-FloatArray = NDArray[np.float64]
+from ..types import FloatArray
+
+__all__ = ["DEFAULT_NODES_PER_PANEL", "Density", "FloatArray", "SpectralLine", "Spectrum"]
 Density = Callable[[FloatArray], FloatArray]
 
 #: Gauss–Legendre order per panel; Michel spectra times a CEvNS cross section are
