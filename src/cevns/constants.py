@@ -45,7 +45,7 @@ class Constant(float):
 
 
 def _codata_constant(key: str, scale: float, unit: str) -> Constant:
-    value, unit_codata, sigma = _codata.physical_constants[key]
+    value, _unit, sigma = _codata.physical_constants[key]
     return Constant(value * scale, sigma * scale, unit, "CODATA 2022 via scipy.constants")
 
 
@@ -64,7 +64,8 @@ def _pdg_lifetime(name: str) -> Constant:
     p = Particle.from_name(name)
     assert p.lifetime is not None and p.width  # particle gives lifetimes in ns
     relative = max(p.width_upper or 0.0, p.width_lower or 0.0) / p.width  # σ_τ/τ = σ_Γ/Γ
-    return Constant(p.lifetime * u.ns, relative * p.lifetime * u.ns, "ns", f"PDG via particle ({name})")
+    tau = p.lifetime * u.ns
+    return Constant(tau, relative * tau, "ns", f"PDG via particle ({name})")
 
 
 # --- Electroweak ---------------------------------------------------------------
@@ -111,7 +112,10 @@ SEED_NUCLEON_MASS = Constant(
 #: G_F² (ħc)² in cm²/MeV²: turns G_F² M (MeV⁻³) into cm²/MeV.
 GF2_HBARC2 = Constant(
     float(FERMI_CONSTANT) ** 2 * float(HBAR_C) ** 2,
-    2 * FERMI_CONSTANT.uncertainty / float(FERMI_CONSTANT) * float(FERMI_CONSTANT) ** 2
+    2
+    * FERMI_CONSTANT.uncertainty
+    / float(FERMI_CONSTANT)
+    * float(FERMI_CONSTANT) ** 2
     * float(HBAR_C) ** 2,
     "cm^2 MeV^-2",
     "derived: G_F² (ħc)²",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Flavour(str, Enum):
+class Flavour(StrEnum):
     """The six neutrino species. The value is the short name used in files and on the CLI."""
 
     NU_E = "nu_e"
@@ -33,7 +33,7 @@ class Flavour(str, Enum):
 
     @classmethod
     def parse(cls, name: str | Flavour) -> Flavour:
-        """Accept a :class:`Flavour` or its name (``"nu_mu_bar"``, ``"numubar"``, ``"NU_MU_BAR"``)."""
+        """Accept a :class:`Flavour` or a name: ``"nu_mu_bar"``, ``"numubar"``, ``"NU_MU_BAR"``."""
         if isinstance(name, Flavour):
             return name
         key = str(name).strip().lower().replace("-", "_")

@@ -17,6 +17,7 @@ intensities in neutrinos per normalisation unit.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -99,10 +100,7 @@ class Spectrum:
         coarse = np.unique(np.array([lo, *inner, hi], dtype=float))
         if self.panels == 1:
             return coarse
-        parts = [
-            np.linspace(a, b, self.panels + 1)[:-1]
-            for a, b in zip(coarse[:-1], coarse[1:], strict=True)
-        ]
+        parts = [np.linspace(a, b, self.panels + 1)[:-1] for a, b in itertools.pairwise(coarse)]
         return np.append(np.concatenate(parts), hi)
 
     @property
