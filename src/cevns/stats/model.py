@@ -1,0 +1,310 @@
+"""General binned models: named samples with normalisation and shape systematics.
+
+A :class:`BinnedModel` gives the expected counts in every bin as a function of a flat
+parameter vector; it knows nothing about observed data (that is the likelihood's job, see
+:mod:`cevns.stats.likelihood`). The structure follows HistFactory (Cranmer et al.,
+CERN-OPEN-2012-016) as implemented by pyhf (Heinrich, Feickert, Stark, Cranmer,
+JOSS 6 (2021) 2823):
+
+    ν_b(θ) = Σ_s  [ Π_{norm modifiers} f(θ) ] · ( n_{s,b} + Σ_{histosys} Δ_{s,b}(α) )
+
+* :class:`NormFactor` multiplies a sample by a parameter value (free or Gaussian-constrained
+  around its nominal, e.g. a background yield known to ±25 %).
+* :class:`NormSys` multiplies a sample by an interpolated factor of a nuisance ``α``
+  (``α ~ N(0, 1)``): ``1 + α (hi − 1)`` / ``1 − α (1 − lo)`` (linear) or ``hi^α`` / ``lo^−α``
+  (exponential, HistFactory/pyhf interpolation code 1).
+* :class:`HistoSys` adds a bin-by-bin shape variation interpolated between ±1σ templates:
+  piecewise linear (HistFactory code 0) or the smooth polynomial inside ``|α| < 1`` with
+  linear extrapolation outside (pyhf code ``4p``).
+
+Counts are dimensionless (events per bin); the binning itself is the caller's (a model only
+checks that every template has the shape of the observation it will be compared to).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+
+__all__ = [
+    "BinnedModel",
+    "HistoSys",
+    "NormFactor",
+    "NormSys",
+    "Parameter",
+    "Sample",
+]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A model parameter.
+
+    Parameters
+    ----------
+    name
+        Unique name.
+    init
+        Starting (and nominal) value.
+    bounds
+        ``(low, high)`` allowed range for the fit; ``None`` for either side means unbounded.
+    constraint
+        ``(mean, sigma)`` of a Gaussian constraint term ``½ ((θ − mean)/sigma)²`` in the
+        negative log likelihood, or ``None`` for a free parameter. ``mean`` is the auxiliary
+        measurement, which toy experiments fluctuate.
+    """
+
+    name: str
+    init: float = 0.0
+    bounds: tuple[float | None, float | None] = (None, None)
+    constraint: tuple[float, float] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            raise ValueError("name: a parameter needs a non-empty name")
+        if not math.isfinite(self.init):
+            raise ValueError(f"init: parameter {self.name!r} start value must be finite")
+        lo, hi = self.bounds
+        if lo is not None and hi is not None and not lo < hi:
+            raise ValueError(f"bounds: parameter {self.name!r} needs low < high, got {self.bounds}")
+        if (lo is not None and self.init < lo) or (hi is not None and self.init > hi):
+            raise ValueError(f"init: parameter {self.name!r} start {self.init} outside bounds")
+        if self.constraint is not None:
+            mean, sigma = self.constraint
+            if not (math.isfinite(mean) and math.isfinite(sigma) and sigma > 0):
+                raise ValueError(
+                    f"constraint: parameter {self.name!r} needs finite mean and sigma > 0, "
+                    f"got {self.constraint}"
+                )
+
+    @classmethod
+    def nuisance(cls, name: str, limit: float = 5.0) -> Parameter:
+        """A HistFactory nuisance ``α`` with a unit Gaussian constraint, bounded to ±``limit``."""
+        return cls(name, 0.0, (-limit, limit), (0.0, 1.0))
+
+
+@dataclass(frozen=True)
+class NormFactor:
+    """Multiply the sample by the value of ``parameter`` (a yield scale or a signal strength)."""
+
+    parameter: str
+
+
+@dataclass(frozen=True)
+class NormSys:
+    """Multiply the sample by an interpolated factor of the nuisance ``parameter``.
+
+    ``lo`` and ``hi`` are the factors at ``α = −1`` and ``α = +1`` (e.g. 0.9 and 1.1 for a
+    ±10 % flux uncertainty).
+    """
+
+    parameter: str
+    lo: float
+    hi: float
+    interpolation: Literal["linear", "exponential"] = "linear"
+
+    def __post_init__(self) -> None:
+        if not (self.lo > 0 and self.hi > 0 and math.isfinite(self.lo + self.hi)):
+            raise ValueError(f"lo/hi: normsys {self.parameter!r} factors must be finite and > 0")
+
+
+@dataclass(frozen=True, eq=False)
+class HistoSys:
+    """Shape variation of the sample: templates at ``α = −1`` (``lo``) and ``α = +1`` (``hi``).
+
+    The templates are absolute expected counts with the sample's nominal shape.
+    """
+
+    parameter: str
+    lo: FloatArray
+    hi: FloatArray
+    interpolation: Literal["code0", "code4p"] = "code4p"
+
+
+Modifier = NormFactor | NormSys | HistoSys
+
+
+@dataclass(frozen=True, eq=False)
+class Sample:
+    """A named component of the expectation: nominal counts per bin plus its modifiers."""
+
+    name: str
+    nominal: FloatArray
+    modifiers: tuple[Modifier, ...] = field(default_factory=tuple)
+
+
+def _check_template(values: object, shape: tuple[int, ...], what: str) -> FloatArray:
+    array = np.asarray(values, dtype=np.float64)
+    if array.shape != shape:
+        raise ValueError(f"{what}: template shape {array.shape} does not match the binning {shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{what}: template contains NaN or infinite counts")
+    if np.any(array < 0):
+        raise ValueError(f"{what}: template contains negative counts (allowed: ≥ 0)")
+    return array
+
+
+class BinnedModel:
+    """Expected counts of a set of samples as a function of a flat parameter vector.
+
+    Parameters
+    ----------
+    samples
+        The components; all templates must have the same shape (any number of dimensions).
+    parameters
+        Every parameter referenced by a modifier, in the order of the parameter vector.
+
+    Notes
+    -----
+    Everything is compiled to dense arrays at construction so that :meth:`expected` is a few
+    vectorised numpy operations (no Python loop over bins).
+    """
+
+    def __init__(self, samples: Sequence[Sample], parameters: Sequence[Parameter]) -> None:
+        if not samples:
+            raise ValueError("samples: a model needs at least one sample")
+        names = [p.name for p in parameters]
+        if len(set(names)) != len(names):
+            raise ValueError(f"parameters: duplicate parameter names in {names}")
+        sample_names = [s.name for s in samples]
+        if len(set(sample_names)) != len(sample_names):
+            raise ValueError(f"samples: duplicate sample names in {sample_names}")
+        self.samples: tuple[Sample, ...] = tuple(samples)
+        self.parameters: tuple[Parameter, ...] = tuple(parameters)
+        self.parameter_names: tuple[str, ...] = tuple(names)
+        index = {n: i for i, n in enumerate(names)}
+        self.shape: tuple[int, ...] = np.shape(samples[0].nominal)
+        n_bins = int(np.prod(self.shape))
+        n_samples = len(samples)
+        nominal = np.empty((n_samples, n_bins))
+        norm_factor: list[tuple[int, int]] = []
+        norm_lin: list[tuple[int, int, float, float]] = []
+        norm_exp: list[tuple[int, int, float, float]] = []
+        hist_rows: list[tuple[int, int, FloatArray, FloatArray, bool]] = []
+        for s_i, sample in enumerate(samples):
+            nom = _check_template(sample.nominal, self.shape, f"samples[{sample.name!r}]")
+            nominal[s_i] = nom.ravel()
+            for mod in sample.modifiers:
+                if mod.parameter not in index:
+                    raise ValueError(
+                        f"modifiers: sample {sample.name!r} uses unknown parameter "
+                        f"{mod.parameter!r}; declared: {names}"
+                    )
+                p_i = index[mod.parameter]
+                if isinstance(mod, NormFactor):
+                    norm_factor.append((s_i, p_i))
+                elif isinstance(mod, NormSys):
+                    target = norm_lin if mod.interpolation == "linear" else norm_exp
+                    target.append((s_i, p_i, mod.lo, mod.hi))
+                else:
+                    what = f"samples[{sample.name!r}].histosys[{mod.parameter!r}]"
+                    lo = _check_template(mod.lo, self.shape, what + ".lo").ravel()
+                    hi = _check_template(mod.hi, self.shape, what + ".hi").ravel()
+                    hist_rows.append((s_i, p_i, lo - nom.ravel(), hi - nom.ravel(),
+                                      mod.interpolation == "code4p"))
+        self._nominal = nominal
+        self._nf_sample = np.array([r[0] for r in norm_factor], dtype=np.intp)
+        self._nf_param = np.array([r[1] for r in norm_factor], dtype=np.intp)
+        self._nl_sample = np.array([r[0] for r in norm_lin], dtype=np.intp)
+        self._nl_param = np.array([r[1] for r in norm_lin], dtype=np.intp)
+        self._nl_lo = np.array([r[2] for r in norm_lin]) - 1.0
+        self._nl_hi = np.array([r[3] for r in norm_lin]) - 1.0
+        self._ne_sample = np.array([r[0] for r in norm_exp], dtype=np.intp)
+        self._ne_param = np.array([r[1] for r in norm_exp], dtype=np.intp)
+        self._ne_loglo = np.log(np.array([r[2] for r in norm_exp]))
+        self._ne_loghi = np.log(np.array([r[3] for r in norm_exp]))
+        self._hs_sample = np.array([r[0] for r in hist_rows], dtype=np.intp)
+        self._hs_param = np.array([r[1] for r in hist_rows], dtype=np.intp)
+        d_lo = np.array([r[2] for r in hist_rows]).reshape(len(hist_rows), n_bins)
+        d_hi = np.array([r[3] for r in hist_rows]).reshape(len(hist_rows), n_bins)
+        self._hs_up = d_hi  # Δ⁺ = hi − nominal
+        self._hs_dn = -d_lo  # Δ⁻ = nominal − lo
+        self._hs_smooth = np.array([r[4] for r in hist_rows], dtype=bool)
+        self._hs_sum = 0.5 * (self._hs_up + self._hs_dn)
+        self._hs_asym = 0.0625 * (self._hs_up - self._hs_dn)
+        # One-hot matrix mapping histosys rows to samples for a single matmul.
+        self._hs_to_sample = np.zeros((n_samples, len(hist_rows)))
+        self._hs_to_sample[self._hs_sample, np.arange(len(hist_rows))] = 1.0
+        self.init = np.array([p.init for p in parameters], dtype=np.float64)
+        self.bounds = [p.bounds for p in parameters]
+        constrained = [i for i, p in enumerate(parameters) if p.constraint is not None]
+        self.constrained_index = np.array(constrained, dtype=np.intp)
+        self.constraint_mean = np.array(
+            [parameters[i].constraint[0] for i in constrained], dtype=np.float64  # type: ignore[index]
+        )
+        self.constraint_sigma = np.array(
+            [parameters[i].constraint[1] for i in constrained], dtype=np.float64  # type: ignore[index]
+        )
+
+    # ------------------------------------------------------------------ evaluation
+    @property
+    def n_bins(self) -> int:
+        """Number of bins (product of the template shape)."""
+        return int(self._nominal.shape[1])
+
+    def index(self, name: str) -> int:
+        """Position of parameter ``name`` in the parameter vector."""
+        try:
+            return self.parameter_names.index(name)
+        except ValueError:
+            raise ValueError(
+                f"name: unknown parameter {name!r}; allowed: {list(self.parameter_names)}"
+            ) from None
+
+    def vector(self, values: Mapping[str, float] | None = None) -> FloatArray:
+        """Parameter vector at the initial values, overridden by ``values`` (by name)."""
+        x = self.init.copy()
+        for key, val in (values or {}).items():
+            x[self.index(key)] = float(val)
+        return x
+
+    def sample_factors(self, x: FloatArray) -> FloatArray:
+        """Multiplicative factor of each sample (shape ``(n_samples,)``)."""
+        factor = np.ones(len(self.samples))
+        if self._nf_sample.size:
+            np.multiply.at(factor, self._nf_sample, x[self._nf_param])
+        if self._nl_sample.size:
+            a = x[self._nl_param]
+            f = 1.0 + np.where(a >= 0, a * self._nl_hi, -a * self._nl_lo)
+            np.multiply.at(factor, self._nl_sample, np.maximum(f, 0.0))
+        if self._ne_sample.size:
+            a = x[self._ne_param]
+            f = np.exp(np.where(a >= 0, a * self._ne_loghi, -a * self._ne_loglo))
+            np.multiply.at(factor, self._ne_sample, f)
+        return factor
+
+    def sample_counts(self, x: FloatArray) -> FloatArray:
+        """Expected counts per sample and bin, shape ``(n_samples, n_bins)`` (flattened bins)."""
+        x = np.asarray(x, dtype=np.float64)
+        counts = self._nominal
+        if self._hs_param.size:
+            a = x[self._hs_param][:, None]
+            linear = np.where(a >= 0, a * self._hs_up, a * self._hs_dn)
+            if self._hs_smooth.any():
+                # pyhf code 4p: polynomial for |α| < 1, matching value, slope, curvature at ±1.
+                a2 = a * a
+                poly = a * (self._hs_sum + a * self._hs_asym * (15.0 + a2 * (3.0 * a2 - 10.0)))
+                smooth = np.where(np.abs(a) < 1.0, poly, linear)
+                delta = np.where(self._hs_smooth[:, None], smooth, linear)
+            else:
+                delta = linear
+            counts = counts + self._hs_to_sample @ delta
+            counts = np.maximum(counts, 0.0)
+        return counts * self.sample_factors(x)[:, None]
+
+    def expected(self, x: FloatArray) -> FloatArray:
+        """Total expected counts per bin (flattened, shape ``(n_bins,)``)."""
+        total: FloatArray = self.sample_counts(x).sum(axis=0)
+        return total
+
+    def expected_by_sample(self, x: FloatArray) -> dict[str, FloatArray]:
+        """Expected counts of each named sample, in the template shape."""
+        counts = self.sample_counts(x)
+        return {s.name: counts[i].reshape(self.shape) for i, s in enumerate(self.samples)}
