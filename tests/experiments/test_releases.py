@@ -75,7 +75,7 @@ def test_missing_file_names_the_file(csi_dir: Path, tmp_path: Path) -> None:
     (d / "ninPE.txt").unlink()
     with pytest.raises(ReleaseFormatError, match=r"ninPE\.txt: file missing"):
         load_csi_2021(d)
-    with pytest.raises(FileNotFoundError, match="^folder:"):
+    with pytest.raises(FileNotFoundError, match=r"^folder:"):
         load_csi_2021(tmp_path / "nowhere")
 
 
@@ -140,7 +140,7 @@ def test_verify_and_fetch_offline(lar_dir: Path, tmp_path: Path) -> None:
     def corrupt(url: str) -> io.BytesIO:
         return io.BytesIO(b"not the release\n")
 
-    with pytest.raises(FetchError, match="sha256 .* does not match"):
+    with pytest.raises(FetchError, match=r"sha256 .* does not match"):
         fetch_release("coherent-csi-2021", tmp_path / "bad", opener=corrupt)
     assert not list((tmp_path / "bad").glob("*.part"))
 
