@@ -1,0 +1,461 @@
+"""Predictions: expected CEvNS counts in the bins an experiment measures.
+
+``predict(source, detector, exposure)`` computes, per flavour and isotope,
+
+    N[e, (f,) t] = exposure/(4π L²) · N_nuclei · Σ_k w_k dR/dT(T_k)
+                   · R[e(, f) | E_ee(T_k)] · P_t(flavour) · ε_t[t]
+
+with ``dR/dT`` from :func:`cevns.physics.rates.recoil_spectrum` on a Gauss–Legendre
+grid in ``log T`` (panel edges at the recoil endpoints of spectral lines), so the
+physics is computed once. The response is compiled into matrices:
+
+* a *smearing kernel* ``K[x, g]``: probability that a visible energy on a fixed
+  ``E_ee`` grid ``g`` is reconstructed in fine observable sub-bin ``x``;
+* a *deposit matrix* ``D[g, k]`` that places the events of recoil node ``k`` on the
+  ``E_ee`` grid by linear interpolation at ``E_ee = Q(T_k)`` (this is linear
+  interpolation of the kernel in ``E_ee``);
+* the efficiency on the fine sub-bins, the F90 template, the sum of sub-bins into
+  the coarse bins and the time-bin probabilities.
+
+A :class:`Prediction` keeps ``dR/dT`` and ``K``; changing a quenching or efficiency
+nuisance (:meth:`Prediction.with_nuisances`) only rebuilds ``D`` or the efficiency
+vector and redoes a few small matrix products (well under 2 ms for CsI 2021).
+
+Units: counts are expected events; recoil spectra in events/MeV; energies MeV.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..flavours import Flavour
+from ..physics.kinematics import max_recoil_energy
+from ..physics.rates import recoil_spectrum
+from ..physics.targets import Isotope
+from ..sources.spectrum import Spectrum
+from .beam import Exposure, NeutrinoSource, source_spectra, source_time_probabilities
+from .detector import Detector
+from .efficiency import Efficiency, GaussianF90, TimeEfficiency
+from .quenching import Quenching
+
+FloatArray = NDArray[np.float64]
+
+#: Gauss–Legendre nodes per recoil panel and number of log-spaced panels.
+RECOIL_NODES_PER_PANEL = 8
+RECOIL_PANELS = 24
+#: Points of the visible-energy (E_ee) grid of the smearing kernel.
+VISIBLE_GRID_POINTS = 400
+
+
+@dataclass(frozen=True)
+class _Physics:
+    """Everything that does not depend on the response (computed once)."""
+
+    isotopes: tuple[Isotope, ...]
+    flavours: tuple[Flavour, ...]
+    recoil_nodes: tuple[FloatArray, ...]  # per isotope, (n_T,) MeV
+    recoil_weights: tuple[FloatArray, ...]  # per isotope, (n_T,) MeV
+    rates: tuple[FloatArray, ...]  # per isotope, (n_flav, n_T) events/MeV
+    time_probabilities: FloatArray | None  # (n_flav, n_time)
+
+
+@dataclass(frozen=True)
+class _Kernel:
+    """The smearing kernel on a fixed visible-energy grid (depends on smearing and binning)."""
+
+    visible_grid: FloatArray  # (n_g,) MeV, starts at 0
+    fine_edges: FloatArray  # (n_fine + 1,)
+    fine_points: FloatArray  # (n_fine,) where efficiencies are evaluated
+    starts: NDArray[np.intp]  # (n_energy,) first fine bin of each coarse bin
+    kernel_t: FloatArray  # (n_g, n_fine) = K.T
+
+
+def _recoil_grid(
+    t_low: float, t_high: float, breakpoints: Sequence[float]
+) -> tuple[FloatArray, FloatArray]:
+    """Gauss–Legendre nodes/weights (MeV) on log-spaced panels of ``[t_low, t_high]``."""
+    edges = np.geomspace(t_low, t_high, RECOIL_PANELS + 1)
+    inner = [b for b in breakpoints if t_low < b < t_high]
+    edges = np.unique(np.concatenate([edges, inner]))
+    x, w = np.polynomial.legendre.leggauss(RECOIL_NODES_PER_PANEL)
+    a, b = edges[:-1, None], edges[1:, None]
+    nodes = 0.5 * (a + b) + 0.5 * (b - a) * x
+    weights = 0.5 * (b - a) * w
+    return nodes.ravel(), weights.ravel()
+
+
+def _compute_physics(
+    spectra: Mapping[Flavour, Spectrum],
+    source: object,
+    detector: Detector,
+    exposure: float,
+    model: Any,
+) -> _Physics:
+    target = detector.target
+    flavours = tuple(f for f in spectra if spectra[f].max_energy > 0)
+    if not flavours:
+        raise ValueError("source: no flavour carries any neutrinos")
+    e_max = max(spectra[f].max_energy for f in flavours)
+    line_energies = sorted({ln.energy for f in flavours for ln in spectra[f].lines})
+    nuclei = target.nuclei_per_kg() * detector.mass
+    flux_factor = exposure / (4.0 * np.pi * detector.distance**2)  # units per cm²
+    nodes_all, weights_all, rates_all = [], [], []
+    for iso, n_nuclei in zip(target.isotopes, nuclei, strict=True):
+        t_high = float(max_recoil_energy(e_max, iso.nuclear_mass))
+        t_low = detector.recoil_energy_min or t_high * 1e-3
+        if t_low >= t_high:
+            raise ValueError(
+                f"recoil_energy_min: {t_low} MeV is above the largest recoil "
+                f"{t_high} MeV on {iso.symbol}"
+            )
+        breaks = [float(max_recoil_energy(e, iso.nuclear_mass)) for e in line_energies]
+        nodes, weights = _recoil_grid(t_low, t_high, breaks)
+        rates = np.stack(
+            [recoil_spectrum(spectra[f], iso, f, nodes, model) for f in flavours]
+        ) * (n_nuclei * flux_factor)
+        nodes_all.append(nodes)
+        weights_all.append(weights)
+        rates_all.append(rates)
+    time_probs = None
+    time_edges = detector.binning.time_edges
+    if time_edges is not None:
+        edges = np.asarray(time_edges, dtype=float)
+        rows = [source_time_probabilities(source, f, edges) for f in flavours]
+        if any(r is None for r in rows):
+            raise ValueError(
+                "time_edges: the detector bins arrival time but the source has no time "
+                "structure (no time_bin_probabilities); remove the time binning or use a "
+                "beam source"
+            )
+        time_probs = np.stack([np.asarray(r) for r in rows])
+    return _Physics(
+        isotopes=target.isotopes,
+        flavours=flavours,
+        recoil_nodes=tuple(nodes_all),
+        recoil_weights=tuple(weights_all),
+        rates=tuple(rates_all),
+        time_probabilities=time_probs,
+    )
+
+
+def _compile_kernel(detector: Detector, physics: _Physics) -> _Kernel:
+    quenching = detector.response.quenching
+    e_top = max(
+        float(np.max(quenching.visible_energy(t, iso.Z, iso.A)))
+        for iso, t in zip(physics.isotopes, physics.recoil_nodes, strict=True)
+    )
+    smearing = detector.response.smearing
+    # Grid up to 3× the nominal largest visible energy (room for nuisance shifts), and
+    # at least up to the top of the observable range.
+    obs_top = detector.binning.energy_edges[-1]
+    mean_per_mev = float(smearing.mean_observable(1.0))
+    e_hi = max(3.0 * e_top, 1.2 * obs_top / mean_per_mev)
+    grid = np.concatenate([[0.0], np.geomspace(e_hi * 1e-5, e_hi, VISIBLE_GRID_POINTS - 1)])
+    fine_edges, starts = detector.binning.fine_edges()
+    kernel = smearing.bin_probabilities(grid, fine_edges)  # (n_fine, n_g)
+    from .smearing import PoissonSmearing
+
+    if isinstance(smearing, PoissonSmearing):
+        points = np.ceil(fine_edges[:-1])  # the integer PE counts of each sub-bin
+    else:
+        points = 0.5 * (fine_edges[:-1] + fine_edges[1:])
+    return _Kernel(
+        visible_grid=grid,
+        fine_edges=fine_edges,
+        fine_points=points,
+        starts=starts,
+        kernel_t=np.ascontiguousarray(kernel.T),
+    )
+
+
+def _deposit(grid: FloatArray, visible: FloatArray) -> FloatArray:
+    """Matrix ``D[g, k]`` spreading a unit at ``visible[k]`` linearly over grid nodes."""
+    n_g = grid.size
+    e = np.clip(visible, 0.0, grid[-1])
+    idx = np.clip(np.searchsorted(grid, e, side="right") - 1, 0, n_g - 2)
+    frac = (e - grid[idx]) / (grid[idx + 1] - grid[idx])
+    d = np.zeros((n_g, e.size))
+    cols = np.arange(e.size)
+    d[idx, cols] = 1.0 - frac
+    d[idx + 1, cols] += frac
+    return d
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Expected counts of one detector, exposure and source, with the pieces to redo them.
+
+    Attributes
+    ----------
+    detector
+        The detector (with the response steps used for these counts).
+    exposure
+        Source normalisation units (e.g. POT).
+    flavours, isotopes
+        Labels of the first two axes of :attr:`components`.
+    components
+        Expected events, shape ``(n_flavour, n_isotope) + detector.binning.shape``:
+        ``(..., n_energy[, n_psd][, n_time])``.
+    """
+
+    detector: Detector
+    exposure: float
+    flavours: tuple[Flavour, ...]
+    isotopes: tuple[str, ...]
+    components: FloatArray
+    _physics: _Physics = field(repr=False, compare=False)
+    _kernel: _Kernel = field(repr=False, compare=False)
+
+    # ----------------------------------------------------------------- views
+    @property
+    def counts(self) -> FloatArray:
+        """Total expected events per bin, shape ``detector.binning.shape``."""
+        return np.asarray(self.components.sum(axis=(0, 1)), dtype=float)
+
+    @property
+    def total(self) -> float:
+        """Expected events summed over all bins (the binning's region of interest)."""
+        return float(self.components.sum())
+
+    def by_flavour(self) -> dict[Flavour, FloatArray]:
+        """Counts per flavour (summed over isotopes)."""
+        return {f: self.components[i].sum(axis=0) for i, f in enumerate(self.flavours)}
+
+    def by_isotope(self) -> dict[str, FloatArray]:
+        """Counts per isotope (summed over flavours)."""
+        return {s: self.components[:, i].sum(axis=0) for i, s in enumerate(self.isotopes)}
+
+    def energy_counts(self) -> FloatArray:
+        """Counts per energy bin, summed over F90 and time."""
+        c = self.counts
+        return np.asarray(c.reshape(c.shape[0], -1).sum(axis=1), dtype=float)
+
+    def time_counts(self) -> FloatArray:
+        """Counts per time bin, summed over energy and F90 (needs time bins)."""
+        if self.detector.binning.time_edges is None:
+            raise ValueError("time_edges: this prediction has no time axis")
+        c = self.counts
+        return np.asarray(c.reshape(-1, c.shape[-1]).sum(axis=0), dtype=float)
+
+    def total_in(
+        self,
+        energy: tuple[float, float] | None = None,
+        time: tuple[float, float] | None = None,
+    ) -> float:
+        """Events in a region of interest; bins partly inside count by overlap fraction.
+
+        Parameters
+        ----------
+        energy
+            ``(low, high)`` in the observable (PE, or MeV).
+        time
+            ``(low, high)`` in ns (needs time bins).
+        """
+        b = self.detector.binning
+        c = self.counts
+        weights_e = _overlap(np.asarray(b.energy_edges), energy, "energy")
+        c = np.tensordot(weights_e, c, axes=(0, 0))
+        if b.time_edges is not None:
+            weights_t = _overlap(np.asarray(b.time_edges), time, "time")
+            c = np.tensordot(c, weights_t, axes=(-1, 0))
+        elif time is not None:
+            raise ValueError("time: this prediction has no time axis")
+        return float(np.sum(c))
+
+    def recoil_spectrum(self) -> dict[str, tuple[FloatArray, FloatArray]]:
+        """``dN/dT`` (events/MeV) before any detector response, per isotope.
+
+        Returns ``{isotope: (T nodes in MeV, dN/dT of shape (n_flavour, n_T))}``.
+        """
+        return {
+            iso.symbol: (t, r)
+            for iso, t, r in zip(
+                self._physics.isotopes, self._physics.recoil_nodes, self._physics.rates, strict=True
+            )
+        }
+
+    def recoil_counts(self, edges: FloatArray) -> FloatArray:
+        """Events per recoil-energy bin (edges in MeV), shape ``(n_flavour, n_bins)``."""
+        out = np.zeros((len(self.flavours), len(edges) - 1))
+        for t, w, r in zip(
+            self._physics.recoil_nodes, self._physics.recoil_weights, self._physics.rates,
+            strict=True,
+        ):
+            for i in range(len(self.flavours)):
+                out[i] += np.histogram(t, bins=edges, weights=r[i] * w)[0]
+        return out
+
+    def visible_counts(self, edges: FloatArray) -> FloatArray:
+        """Events per electron-equivalent energy bin (edges in MeVee), ``(n_flavour, n_bins)``.
+
+        No smearing or efficiency: the quenched energy of every recoil.
+        """
+        q = self.detector.response.quenching
+        out = np.zeros((len(self.flavours), len(edges) - 1))
+        for iso, t, w, r in zip(
+            self._physics.isotopes, self._physics.recoil_nodes, self._physics.recoil_weights,
+            self._physics.rates, strict=True,
+        ):
+            e = q.visible_energy(t, iso.Z, iso.A)
+            for i in range(len(self.flavours)):
+                out[i] += np.histogram(e, bins=edges, weights=r[i] * w)[0]
+        return out
+
+    # ----------------------------------------------------------------- nuisances
+    def with_nuisances(
+        self,
+        quenching: float | Sequence[float] | Quenching | None = None,
+        efficiency: float | Efficiency | None = None,
+        time_efficiency: float | TimeEfficiency | None = None,
+        psd: float | GaussianF90 | None = None,
+        normalisation: float = 1.0,
+    ) -> Prediction:
+        """Re-predict after moving response nuisances, reusing the physics and kernel.
+
+        Parameters
+        ----------
+        quenching, efficiency, time_efficiency, psd
+            Either a number (or sequence, for several quenching directions) of standard
+            deviations applied to the detector's nominal step through its ``shifted``
+            method, or a replacement step object. None keeps the step.
+        normalisation
+            Overall factor (e.g. flux ``1 + θσ``), >= 0.
+        """
+        if not (np.isfinite(normalisation) and normalisation >= 0):
+            raise ValueError(f"normalisation: must be finite and >= 0, got {normalisation}")
+        resp = self.detector.response
+        steps: dict[str, Any] = {}
+        if quenching is not None:
+            steps["quenching"] = (
+                resp.quenching.shifted(quenching)
+                if isinstance(quenching, (int, float, Sequence, np.ndarray))
+                else quenching
+            )
+        for name, value in (("efficiency", efficiency), ("time_efficiency", time_efficiency),
+                            ("psd", psd)):
+            if value is None:
+                continue
+            nominal = getattr(resp, name)
+            if isinstance(value, (int, float)):
+                if nominal is None:
+                    raise ValueError(f"{name}: the detector has no {name} step to shift")
+                steps[name] = nominal.shifted(value)
+            else:
+                steps[name] = value
+        detector = self.detector.with_response(**steps) if steps else self.detector
+        comps = _components(detector, self._physics, self._kernel) * normalisation
+        return replace(self, detector=detector, components=comps)
+
+
+def _overlap(edges: FloatArray, window: tuple[float, float] | None, name: str) -> FloatArray:
+    if window is None:
+        return np.ones(edges.size - 1)
+    lo, hi = window
+    if not hi > lo:
+        raise ValueError(f"{name}: region of interest needs low < high, got {window}")
+    inter = np.clip(np.minimum(edges[1:], hi) - np.maximum(edges[:-1], lo), 0.0, None)
+    return np.asarray(inter / np.diff(edges), dtype=float)
+
+
+def _components(detector: Detector, physics: _Physics, kernel: _Kernel) -> FloatArray:
+    resp = detector.response
+    eff = resp.efficiency
+    n_f = len(physics.flavours)
+    n_i = len(physics.isotopes)
+    grid = kernel.visible_grid
+    v = np.empty((n_f, n_i, grid.size))
+    for i, (iso, t, w, r) in enumerate(
+        zip(physics.isotopes, physics.recoil_nodes, physics.recoil_weights, physics.rates,
+            strict=True)
+    ):
+        events = r * w  # (n_f, n_T)
+        if eff is not None and eff.variable == "recoil_energy":
+            events = events * eff(t)
+        dep = _deposit(grid, resp.quenching.visible_energy(t, iso.Z, iso.A))
+        v[:, i, :] = events @ dep.T
+    y = v @ kernel.kernel_t  # (n_f, n_i, n_fine)
+    if eff is not None and eff.variable == "observable":
+        y = y * eff(kernel.fine_points)
+    binning = detector.binning
+    if binning.psd_edges is not None:
+        assert resp.psd is not None
+        energies = kernel.fine_points / float(resp.smearing.mean_observable(1.0))
+        if binning.observable == "energy":
+            energies = kernel.fine_points
+        p = resp.psd.bin_probabilities(energies, np.asarray(binning.psd_edges))  # (n_fine, n_p)
+        y = y[..., :, None] * p  # (n_f, n_i, n_fine, n_p)
+        coarse = np.add.reduceat(y, kernel.starts, axis=2)
+    else:
+        coarse = np.add.reduceat(y, kernel.starts, axis=2)
+    if binning.time_edges is not None:
+        assert physics.time_probabilities is not None
+        pt = physics.time_probabilities  # (n_f, n_t)
+        if resp.time_efficiency is not None:
+            pt = pt * resp.time_efficiency.bin_average(np.asarray(binning.time_edges))
+        extra = coarse.ndim - 2
+        shape = (n_f, 1) + (1,) * extra + (pt.shape[1],)
+        coarse = coarse[..., None] * pt.reshape(shape)
+    return np.asarray(coarse, dtype=float)
+
+
+def predict(
+    source: NeutrinoSource | Mapping[Flavour, Spectrum] | None,
+    detector: Detector,
+    exposure: float | Exposure | None = None,
+    model: Any = None,
+) -> Prediction:
+    """Expected CEvNS counts of ``detector`` exposed to ``source``.
+
+    Parameters
+    ----------
+    source
+        A source with ``spectra()`` (and ``time_bin_probabilities`` when the detector
+        bins time), or a ``{Flavour: Spectrum}`` mapping; None uses the detector's own.
+    detector
+        The detector (target, mass, distance, response, binning).
+    exposure
+        Source normalisation units (POT for a beam) or an :class:`Exposure`; None uses
+        the detector's default exposure.
+    model
+        Physics model (couplings, form factors); None is the Standard Model.
+
+    Returns
+    -------
+    Prediction
+        Counts per observable bin by flavour and isotope, with recoil spectra and the
+        compiled response for fast re-prediction.
+    """
+    src = detector.source if source is None else source
+    if src is None:
+        raise ValueError(f"source: detector {detector.name!r} has no default source; pass one")
+    if exposure is None:
+        if detector.exposure is None:
+            raise ValueError(
+                f"exposure: detector {detector.name!r} has no default exposure; pass one"
+            )
+        units = detector.exposure
+    elif isinstance(exposure, Exposure):
+        units = exposure.units
+    else:
+        units = Exposure(float(exposure)).units
+    spectra = source_spectra(src)  # type: ignore[arg-type]
+    physics = _compute_physics(spectra, src, detector, units, model)
+    kernel = _compile_kernel(detector, physics)
+    comps = _components(detector, physics, kernel)
+    return Prediction(
+        detector=detector,
+        exposure=units,
+        flavours=physics.flavours,
+        isotopes=tuple(i.symbol for i in physics.isotopes),
+        components=comps,
+        _physics=physics,
+        _kernel=kernel,
+    )
+
+
+__all__ = ["Prediction", "predict"]

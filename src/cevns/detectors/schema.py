@@ -1,0 +1,696 @@
+"""Detector TOML files: schema (pydantic), loading, and errors naming file, line and field.
+
+A detector file has the sections ``[detector]``, ``[source]`` (optional),
+``[exposure]`` (optional), ``[quenching]``, ``[smearing]``, ``[efficiency]``
+(optional), ``[time_efficiency]`` (optional), ``[psd]`` (optional) and ``[binning]``.
+Quantities are strings with units (``mass = "14.6 kg"``), parsed by
+:func:`cevns.units.parse_quantity`; inverse units are written ``"9.56 /keV"`` and
+square-root ones ``"0.58 sqrt(keV)"``. Lists of numbers (bin edges, polynomial
+coefficients) carry their unit in a sibling field (``energy_unit = "keV"``). Unknown
+keys are errors (a typo must not silently fall back to a default).
+
+Errors are :class:`DetectorFileError` (a ``ValueError``) whose message starts with
+the dotted field name and names the file and line, e.g.::
+
+    detector.mass: must be > 0, got -1 kg (bad.toml, line 6)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from itertools import pairwise
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .. import units as u
+from ..physics.targets import Target
+from .beam import StoppedPionBeam
+from .detector import Detector, ObservableBinning, ResponseChain
+from .efficiency import (
+    ConstantTimeEfficiency,
+    ExponentialTimeEfficiency,
+    GaussianF90,
+    SigmoidEfficiency,
+    StepEfficiency,
+    TabulatedEfficiency,
+)
+from .quenching import (
+    ConstantQuenching,
+    LindhardQuenching,
+    LinearQuenching,
+    PolynomialQuenching,
+    TabulatedQuenching,
+)
+from .smearing import GammaSmearing, GaussianSmearing, NoSmearing, PoissonSmearing
+
+
+class DetectorFileError(ValueError):
+    """A detector file failed validation; the message names field, file and line."""
+
+
+# ----------------------------------------------------------------------------- unit parsing
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_INVERSE = re.compile(rf"^\s*({_NUMBER})\s*/\s*(\S+)\s*$")
+_SQRT = re.compile(rf"^\s*({_NUMBER})\s*sqrt\(\s*(\S+?)\s*\)\s*$")
+
+
+def parse_inverse(text: str, dimension: str, name: str) -> float:
+    """``"9.56 /keV"`` → value in 1/(internal unit)."""
+    m = _INVERSE.match(str(text))
+    if m is None:
+        raise ValueError(
+            f"cannot read {text!r}; write a number and an inverse unit, e.g. '9.56 /keV'"
+        )
+    per = u.parse_quantity(f"1 {m.group(2)}", dimension, name=name)
+    return float(m.group(1)) / per
+
+
+def parse_sqrt(text: str, dimension: str, name: str) -> float:
+    """``"0.58 sqrt(keV)"`` → value in sqrt(internal unit)."""
+    m = _SQRT.match(str(text))
+    if m is None:
+        raise ValueError(f"cannot read {text!r}; write e.g. '0.58 sqrt(keV)'")
+    unit = u.parse_quantity(f"1 {m.group(2)}", dimension, name=name)
+    return float(m.group(1)) * math.sqrt(unit)
+
+
+def _quantity(text: str, dimension: str) -> float:
+    return u.parse_quantity(text, dimension, name="value")
+
+
+def _unit(symbol: str, dimension: str) -> float:
+    return u.parse_quantity(f"1 {symbol}", dimension, name="unit")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _positive_quantity(dimension: str, allow_zero: bool = False) -> Any:
+    def check(value: str) -> str:
+        q = _quantity(value, dimension)
+        if q < 0 or (q == 0 and not allow_zero):
+            raise ValueError(f"must be {'>=' if allow_zero else '>'} 0, got {value}")
+        return value
+
+    return check
+
+
+# ----------------------------------------------------------------------------- sections
+class DetectorSection(_Section):
+    name: str
+    description: str = ""
+    target: str
+    mass: str
+    distance: str
+    recoil_energy_min: str | None = None
+    references: list[str] = Field(default_factory=list)
+    assumptions: list[str] = Field(default_factory=list)
+
+    @field_validator("target")
+    @classmethod
+    def _target(cls, v: str) -> str:
+        try:
+            Target.parse(v)
+        except ValueError as exc:
+            raise ValueError(f"unknown target {v!r}: {exc}") from None
+        return v
+
+    _mass = field_validator("mass")(_positive_quantity("mass"))
+    _distance = field_validator("distance")(_positive_quantity("length"))
+
+    @field_validator("recoil_energy_min")
+    @classmethod
+    def _tmin(cls, v: str | None) -> str | None:
+        return None if v is None else _positive_quantity("energy")(v)
+
+
+class StoppedPionSection(_Section):
+    kind: Literal["stopped_pion"]
+    neutrinos_per_flavour_per_proton: float = Field(gt=0, lt=1)
+    yield_uncertainty: float = Field(default=0.10, ge=0, lt=1)
+    proton_energy: str
+    pulse_mean: str = "440 ns"
+    pulse_sigma: str = "150 ns"
+    nu_e_bar_fraction: float = Field(default=0.0, ge=0, le=1)
+
+    _ep = field_validator("proton_energy")(_positive_quantity("energy"))
+    _sig = field_validator("pulse_sigma")(_positive_quantity("time"))
+
+    @field_validator("pulse_mean")
+    @classmethod
+    def _mean(cls, v: str) -> str:
+        _quantity(v, "time")
+        return v
+
+
+class ExposureSection(_Section):
+    protons_on_target: float | None = Field(default=None, gt=0)
+    beam_energy: str | None = None
+    beam_power: str | None = None
+    live_time: str | None = None
+
+    _be = field_validator("beam_energy")(_positive_quantity("beam_energy"))
+    _bp = field_validator("beam_power")(_positive_quantity("power"))
+    _lt = field_validator("live_time")(_positive_quantity("time"))
+
+
+class ConstantQuenchingSection(_Section):
+    kind: Literal["constant"]
+    factor: float = Field(gt=0, le=1)
+    uncertainty: float = Field(default=0.0, ge=0)
+
+
+class LinearQuenchingSection(_Section):
+    kind: Literal["linear"]
+    intercept: float = Field(gt=0, le=1)
+    intercept_uncertainty: float = Field(default=0.0, ge=0)
+    slope: str
+    slope_uncertainty: str = "0 /keV"
+
+    @field_validator("slope", "slope_uncertainty")
+    @classmethod
+    def _inv(cls, v: str) -> str:
+        parse_inverse(v, "energy", "slope")
+        return v
+
+
+class PolynomialQuenchingSection(_Section):
+    kind: Literal["polynomial"]
+    energy_unit: str
+    coefficients: list[float] = Field(min_length=1)
+    variations: list[tuple[list[float], list[float]]] = Field(default_factory=list)
+    valid_below: str | None = None
+
+    @field_validator("energy_unit")
+    @classmethod
+    def _eu(cls, v: str) -> str:
+        _unit(v, "energy")
+        return v
+
+
+class LindhardQuenchingSection(_Section):
+    kind: Literal["lindhard"]
+    k: float | None = Field(default=None, gt=0)
+    k_uncertainty: float = Field(default=0.0, ge=0)
+
+
+class TabulatedQuenchingSection(_Section):
+    kind: Literal["table"]
+    energy_unit: str
+    recoil_energies: list[float] = Field(min_length=2)
+    factors: list[float] = Field(min_length=2)
+    relative_uncertainty: float = Field(default=0.0, ge=0)
+
+    @field_validator("factors")
+    @classmethod
+    def _qf(cls, v: list[float]) -> list[float]:
+        if any(not (0 < x <= 1) for x in v):
+            raise ValueError(f"quenching factors must be in (0, 1], got {v}")
+        return v
+
+
+QuenchingSection = Annotated[
+    ConstantQuenchingSection
+    | LinearQuenchingSection
+    | PolynomialQuenchingSection
+    | LindhardQuenchingSection
+    | TabulatedQuenchingSection,
+    Field(discriminator="kind"),
+]
+
+
+class GaussianSmearingSection(_Section):
+    kind: Literal["gaussian"]
+    observable: Literal["PE", "energy"] = "energy"
+    light_yield: str | None = None  # "13.35 /keV" = PE per keVee
+    stochastic: str = "0 sqrt(keV)"
+    constant: float = Field(default=0.0, ge=0)
+    noise: str = "0 keV"
+
+    @field_validator("stochastic")
+    @classmethod
+    def _st(cls, v: str) -> str:
+        if parse_sqrt(v, "energy", "stochastic") < 0:
+            raise ValueError("must be >= 0")
+        return v
+
+    _noise = field_validator("noise")(_positive_quantity("energy", allow_zero=True))
+
+
+class PoissonSmearingSection(_Section):
+    kind: Literal["poisson"]
+    light_yield: str
+
+
+class GammaSmearingSection(_Section):
+    kind: Literal["gamma"]
+    alpha: str
+    beta: str
+
+    _a = field_validator("alpha")(_positive_quantity("energy"))
+
+
+class NoSmearingSection(_Section):
+    kind: Literal["none"]
+    observable: Literal["PE", "energy"] = "energy"
+    light_yield: str | None = None
+
+
+SmearingSection = Annotated[
+    GaussianSmearingSection | PoissonSmearingSection | GammaSmearingSection | NoSmearingSection,
+    Field(discriminator="kind"),
+]
+
+
+class _EfficiencyBase(_Section):
+    variable: Literal["observable", "recoil_energy"] = "observable"
+    unit: str  # "PE" or an energy unit
+
+    @field_validator("unit")
+    @classmethod
+    def _u(cls, v: str) -> str:
+        if v != "PE":
+            _unit(v, "energy")
+        return v
+
+
+class SigmoidEfficiencySection(_EfficiencyBase):
+    kind: Literal["sigmoid"]
+    a: float = Field(gt=0)
+    b: float = Field(gt=0)
+    c: float
+    d: float = 0.0
+    plus: tuple[float, float, float, float] | None = None
+    minus: tuple[float, float, float, float] | None = None
+
+
+class StepEfficiencySection(_EfficiencyBase):
+    kind: Literal["step"]
+    threshold: float = Field(ge=0)
+    value: float = Field(default=1.0, gt=0, le=1)
+    threshold_uncertainty: float = Field(default=0.0, ge=0)
+
+
+class TabulatedEfficiencySection(_EfficiencyBase):
+    kind: Literal["table"]
+    points: list[float] = Field(default_factory=list)
+    values: list[float] = Field(default_factory=list)
+    file: str | None = None
+    columns: tuple[int, int] = (0, 1)
+    relative_uncertainty: float = Field(default=0.0, ge=0)
+
+    @field_validator("values")
+    @classmethod
+    def _v(cls, v: list[float]) -> list[float]:
+        bad = [x for x in v if not (0.0 <= x <= 1.0)]
+        if bad:
+            raise ValueError(f"efficiency values must be in [0, 1], got {bad[:3]}")
+        return v
+
+
+EfficiencySection = Annotated[
+    SigmoidEfficiencySection | StepEfficiencySection | TabulatedEfficiencySection,
+    Field(discriminator="kind"),
+]
+
+
+class ExponentialTimeSection(_Section):
+    kind: Literal["exponential"]
+    start: str
+    decay_rate: str
+    decay_rate_uncertainty: str = "0 /us"
+
+    @field_validator("start")
+    @classmethod
+    def _s(cls, v: str) -> str:
+        _quantity(v, "time")
+        return v
+
+    @field_validator("decay_rate", "decay_rate_uncertainty")
+    @classmethod
+    def _r(cls, v: str) -> str:
+        if parse_inverse(v, "time", "decay_rate") < 0:
+            raise ValueError("must be >= 0")
+        return v
+
+
+class ConstantTimeSection(_Section):
+    kind: Literal["constant"]
+    value: float = Field(default=1.0, gt=0, le=1)
+
+
+TimeEfficiencySection = Annotated[
+    ExponentialTimeSection | ConstantTimeSection, Field(discriminator="kind")
+]
+
+
+class PSDSection(_Section):
+    kind: Literal["gaussian_f90"]
+    energy_unit: str
+    mean_high: float = Field(gt=0, lt=1)
+    mean_drop: float
+    mean_scale: float = Field(gt=0)
+    width_floor: float = Field(ge=0)
+    width_stochastic: float = Field(ge=0)  # sqrt(energy_unit)
+    window: tuple[float, float] = (0.5, 0.9)
+    mean_uncertainty: float = Field(default=0.0, ge=0)
+
+
+class BinningSection(_Section):
+    observable: Literal["PE", "energy"]
+    energy_unit: str
+    energy_edges: list[float] = Field(min_length=2)
+    time_unit: str = "us"
+    time_edges: list[float] | None = None
+    psd_edges: list[float] | None = None
+    fine_width: float | None = Field(default=None, gt=0)
+
+    @field_validator("energy_edges", "time_edges", "psd_edges")
+    @classmethod
+    def _edges(cls, v: list[float] | None) -> list[float] | None:
+        if v is not None and (len(v) < 2 or any(b <= a for a, b in pairwise(v))):
+            raise ValueError("bin edges must be at least two strictly increasing numbers")
+        return v
+
+    @field_validator("energy_unit")
+    @classmethod
+    def _eu(cls, v: str) -> str:
+        if v != "PE":
+            _unit(v, "energy")
+        return v
+
+    @field_validator("time_unit")
+    @classmethod
+    def _tu(cls, v: str) -> str:
+        _unit(v, "time")
+        return v
+
+
+class DetectorFile(_Section):
+    """The whole detector file."""
+
+    detector: DetectorSection
+    source: StoppedPionSection | None = None
+    exposure: ExposureSection | None = None
+    quenching: QuenchingSection
+    smearing: SmearingSection
+    efficiency: EfficiencySection | None = None
+    time_efficiency: TimeEfficiencySection | None = None
+    psd: PSDSection | None = None
+    binning: BinningSection
+
+
+# ----------------------------------------------------------------------------- locating lines
+def _find_line(text: str, loc: tuple[str | int, ...]) -> int | None:
+    """Line (1-based) of the deepest key of ``loc`` inside its ``[section]``."""
+    lines = text.splitlines()
+    names = [str(p) for p in loc if isinstance(p, str)]
+    if not names:
+        return None
+    section = names[0]
+    start = None
+    for i, line in enumerate(lines):
+        if re.match(rf"^\s*\[\s*{re.escape(section)}\s*\]", line):
+            start = i
+            break
+    if start is None:
+        return None
+    end = len(lines)
+    for j in range(start + 1, len(lines)):
+        if re.match(r"^\s*\[", lines[j]):
+            end = j
+            break
+    for key in reversed(names[1:]):
+        for j in range(start + 1, end):
+            if re.match(rf"^\s*{re.escape(key)}\s*=", lines[j]):
+                return j + 1
+    return start + 1
+
+
+def _error(path: str, text: str, loc: tuple[str | int, ...], message: str) -> DetectorFileError:
+    field = ".".join(str(p) for p in loc if not (isinstance(p, str) and p in _KIND_TAGS)) or "file"
+    line = _find_line(text, loc)
+    where = f"{path}, line {line}" if line else path
+    return DetectorFileError(f"{field}: {message} ({where})")
+
+
+_KIND_TAGS = {
+    "constant", "linear", "polynomial", "lindhard", "table", "gaussian", "poisson", "gamma",
+    "none", "sigmoid", "step", "exponential", "stopped_pion", "gaussian_f90",
+}
+
+
+# ----------------------------------------------------------------------------- building
+def _energy_or_pe(unit: str) -> float:
+    return 1.0 if unit == "PE" else _unit(unit, "energy")
+
+
+def _build(model: DetectorFile, base: Path | None) -> Detector:
+    d = model.detector
+    target = Target.parse(d.target)
+    q = model.quenching
+    quenching: Any
+    if isinstance(q, ConstantQuenchingSection):
+        quenching = ConstantQuenching(q.factor, q.uncertainty)
+    elif isinstance(q, LinearQuenchingSection):
+        quenching = LinearQuenching(
+            q.intercept,
+            parse_inverse(q.slope, "energy", "slope"),
+            q.intercept_uncertainty,
+            parse_inverse(q.slope_uncertainty, "energy", "slope_uncertainty"),
+        )
+    elif isinstance(q, PolynomialQuenchingSection):
+        scale = _unit(q.energy_unit, "energy")
+
+        def to_internal(cs: list[float]) -> tuple[float, ...]:
+            # E_ee/unit = Σ c_k (T/unit)^(k+1)  →  E_ee = Σ c_k unit^(-k) T^(k+1)
+            return tuple(c * scale ** (-k) for k, c in enumerate(cs))
+
+        quenching = PolynomialQuenching(
+            to_internal(q.coefficients),
+            tuple((to_internal(p), to_internal(m)) for p, m in q.variations),
+            np.inf if q.valid_below is None else _quantity(q.valid_below, "energy"),
+        )
+    elif isinstance(q, LindhardQuenchingSection):
+        quenching = LindhardQuenching(q.k, q.k_uncertainty)
+    else:
+        scale = _unit(q.energy_unit, "energy")
+        quenching = TabulatedQuenching(
+            tuple(x * scale for x in q.recoil_energies), tuple(q.factors), q.relative_uncertainty
+        )
+
+    s = model.smearing
+    smearing: Any
+    if isinstance(s, GaussianSmearingSection):
+        ly = 1.0 if s.light_yield is None else parse_inverse(s.light_yield, "energy", "light_yield")
+        smearing = GaussianSmearing(
+            parse_sqrt(s.stochastic, "energy", "stochastic"),
+            s.constant,
+            _quantity(s.noise, "energy"),
+            ly if s.observable == "PE" else 1.0,
+            s.observable,
+        )
+    elif isinstance(s, PoissonSmearingSection):
+        smearing = PoissonSmearing(parse_inverse(s.light_yield, "energy", "light_yield"))
+    elif isinstance(s, GammaSmearingSection):
+        smearing = GammaSmearing(
+            _quantity(s.alpha, "energy"), parse_inverse(s.beta, "energy", "beta")
+        )
+    else:
+        ly = 1.0 if s.light_yield is None else parse_inverse(s.light_yield, "energy", "light_yield")
+        smearing = NoSmearing(ly if s.observable == "PE" else 1.0, s.observable)
+
+    efficiency: Any = None
+    e = model.efficiency
+    if e is not None:
+        scale = _energy_or_pe(e.unit)
+        if isinstance(e, SigmoidEfficiencySection):
+
+            def conv(c: tuple[float, float, float, float] | None) -> Any:
+                if c is None:
+                    return None
+                return (c[0], c[1] / scale, c[2] * scale, c[3])
+
+            efficiency = SigmoidEfficiency(
+                e.a, e.b / scale, e.c * scale, e.d, conv(e.plus), conv(e.minus), e.variable
+            )
+        elif isinstance(e, StepEfficiencySection):
+            efficiency = StepEfficiency(
+                e.threshold * scale, e.value, e.threshold_uncertainty * scale, e.variable
+            )
+        else:
+            points, values = list(e.points), list(e.values)
+            if e.file is not None:
+                path = Path(e.file).expanduser()
+                if not path.is_absolute() and base is not None:
+                    path = base / path
+                table = np.loadtxt(path, comments="#", ndmin=2)
+                points = list(table[:, e.columns[0]])
+                values = list(table[:, e.columns[1]])
+            efficiency = TabulatedEfficiency(
+                tuple(x * scale for x in points), tuple(values), e.relative_uncertainty,
+                variable=e.variable,
+            )
+
+    time_eff: Any = None
+    te = model.time_efficiency
+    if isinstance(te, ExponentialTimeSection):
+        time_eff = ExponentialTimeEfficiency(
+            _quantity(te.start, "time"),
+            parse_inverse(te.decay_rate, "time", "decay_rate"),
+            parse_inverse(te.decay_rate_uncertainty, "time", "decay_rate_uncertainty"),
+        )
+    elif isinstance(te, ConstantTimeSection):
+        time_eff = ConstantTimeEfficiency(te.value)
+
+    psd = None
+    if model.psd is not None:
+        p = model.psd
+        scale = _unit(p.energy_unit, "energy")
+        psd = GaussianF90(
+            p.mean_high, p.mean_drop, p.mean_scale * scale, p.width_floor,
+            p.width_stochastic * math.sqrt(scale), p.window, p.mean_uncertainty,
+        )
+
+    b = model.binning
+    escale = _energy_or_pe(b.energy_unit)
+    if (b.observable == "PE") != (b.energy_unit == "PE"):
+        raise ValueError("binning.energy_unit: must be 'PE' exactly when observable = 'PE'")
+    tscale = _unit(b.time_unit, "time")
+    binning = ObservableBinning(
+        tuple(x * escale for x in b.energy_edges),
+        b.observable,
+        None if b.time_edges is None else tuple(x * tscale for x in b.time_edges),
+        None if b.psd_edges is None else tuple(b.psd_edges),
+        None if b.fine_width is None else b.fine_width * escale,
+    )
+
+    source: Any = None
+    src = model.source
+    if src is not None:
+        source = StoppedPionBeam(
+            src.neutrinos_per_flavour_per_proton,
+            src.yield_uncertainty,
+            _quantity(src.pulse_mean, "time"),
+            _quantity(src.pulse_sigma, "time"),
+            src.nu_e_bar_fraction,
+            _quantity(src.proton_energy, "energy"),
+        )
+    exposure = None
+    label = ""
+    x = model.exposure
+    if x is not None:
+        exposure, label = _exposure(x, source)
+
+    return Detector(
+        name=d.name,
+        target=target,
+        mass=_quantity(d.mass, "mass"),
+        distance=_quantity(d.distance, "length"),
+        response=ResponseChain(quenching, smearing, efficiency, time_eff, psd),
+        binning=binning,
+        description=d.description,
+        source=source,
+        exposure=exposure,
+        exposure_label=label,
+        recoil_energy_min=(
+            None if d.recoil_energy_min is None else _quantity(d.recoil_energy_min, "energy")
+        ),
+        references=tuple(d.references),
+        assumptions=tuple(d.assumptions),
+    )
+
+
+def _exposure(x: ExposureSection, source: Any) -> tuple[float, str]:
+    given = [
+        x.protons_on_target is not None,
+        x.beam_energy is not None,
+        x.beam_power is not None or x.live_time is not None,
+    ]
+    if sum(given) != 1:
+        raise ValueError(
+            "exposure: give exactly one of protons_on_target, beam_energy, or beam_power "
+            "with live_time"
+        )
+    if x.protons_on_target is not None:
+        return x.protons_on_target, f"{x.protons_on_target:.4g} POT"
+    if not isinstance(source, StoppedPionBeam):
+        raise ValueError("exposure: a beam energy or power needs a [source] with proton_energy")
+    if x.beam_energy is not None:
+        pot = source.protons_on_target(_quantity(x.beam_energy, "beam_energy"))
+        return pot, f"{x.beam_energy} = {pot:.4g} POT"
+    if x.beam_power is None or x.live_time is None:
+        raise ValueError("exposure.live_time: beam_power and live_time go together")
+    energy = _quantity(x.beam_power, "power") * _quantity(x.live_time, "time")
+    pot = source.protons_on_target(energy)
+    return pot, f"{x.beam_power} for {x.live_time} = {pot:.4g} POT"
+
+
+def parse_detector(text: str, path: str = "<string>", base: Path | None = None) -> Detector:
+    """Validate and build a detector from TOML text.
+
+    Raises
+    ------
+    DetectorFileError
+        With the dotted field name first, then the file and line.
+    """
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DetectorFileError(f"file: not valid TOML: {exc} ({path})") from None
+    try:
+        model = DetectorFile.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        msg = err["msg"]
+        if err["type"] == "missing":
+            msg = "required field is missing"
+        elif err["type"] == "extra_forbidden":
+            msg = "unknown field (check the spelling; allowed fields are in cevns.detectors.schema)"
+        elif err["type"] == "union_tag_invalid":
+            msg = f"unknown kind {err.get('input', {}).get('kind')!r}; {msg}"
+        msg = msg.removeprefix("Value error, ")
+        raise _error(path, text, loc, msg) from None
+    try:
+        return _build(model, base)
+    except ValueError as exc:
+        message = str(exc)
+        field, _, rest = message.partition(": ")
+        section = _section_of(field, raw)
+        where: tuple[str, ...] = (section, field.split(".")[-1]) if section else (field,)
+        raise _error(path, text, where, rest or message) from None
+
+
+def _section_of(field: str, raw: dict[str, Any]) -> str | None:
+    head = field.split(".")[0]
+    if head in raw:
+        return head
+    for name, section in raw.items():
+        if isinstance(section, dict) and head in section:
+            return name
+    return None
+
+
+def load_detector_file(path: str | Path) -> Detector:
+    """Load a detector from a TOML file (see module docstring for the format)."""
+    p = Path(path)
+    if not p.is_file():
+        raise DetectorFileError(f"file: detector file {str(p)!r} does not exist")
+    return parse_detector(p.read_text(encoding="utf-8"), str(p), p.parent)
+
+
+__all__ = [
+    "DetectorFile",
+    "DetectorFileError",
+    "load_detector_file",
+    "parse_detector",
+    "parse_inverse",
+    "parse_sqrt",
+]
