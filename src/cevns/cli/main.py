@@ -64,7 +64,8 @@ def _print_cross_sections(table: dict[str, dict[str, float]]) -> None:
         )
     console.print(out)
     console.print(
-        "Standard Model (Barranco et al. 2005 couplings, Helm/Lewin–Smith form factors, "
+        "Standard Model (Erler–Su couplings with charge-radius terms, Helm/Lewin–Smith "
+        "form factors, "
         "q² = 2MT); COHERENT quotes 189 ± 6 for CsI (PRL 129 (2022) 081801)."
     )
 

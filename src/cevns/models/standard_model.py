@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import units as u
 from ..flavours import Flavour
-from ..physics.couplings import BARRANCO_2005, CouplingScheme, NucleonCouplings
+from ..physics.couplings import ERLER_SU_2013, CouplingScheme, NucleonCouplings
 from ..physics.form_factors import FormFactor, Helm
 from ..physics.kinematics import MomentumTransferConvention
 from ..physics.targets import Isotope
@@ -69,8 +69,9 @@ class StandardModel:
     Parameters
     ----------
     couplings
-        A coupling scheme (:mod:`cevns.physics.couplings`); default the radiatively
-        corrected set of Barranco et al. (2005) quoted in seed 001.
+        A coupling scheme (:mod:`cevns.physics.couplings`); default
+        :data:`~cevns.physics.couplings.ERLER_SU_2013`, radiatively corrected with
+        flavour-dependent neutrino charge-radius terms (``g_V^p(ν_μ) = 0.0298`` as in seed 001).
     proton_form_factor, neutron_form_factor
         Form factors (:mod:`cevns.physics.form_factors`); default Helm with the
         Lewin–Smith radius for both.
@@ -83,7 +84,7 @@ class StandardModel:
         ``"2MT"`` (default) or ``"2MT+T2"``.
     """
 
-    couplings: CouplingScheme = BARRANCO_2005
+    couplings: CouplingScheme = ERLER_SU_2013
     proton_form_factor: FormFactor = field(default_factory=Helm)
     neutron_form_factor: FormFactor = field(default_factory=Helm)
     neutron_radii: Mapping[str, float] = field(default_factory=dict)

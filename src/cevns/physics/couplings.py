@@ -15,7 +15,14 @@ Available schemes:
   :data:`BARRANCO_2005`; any user set is a ``FixedCouplings`` too.
 * :class:`ChargeRadiusCorrected` — a flavour-independent base set plus a
   flavour-dependent shift of ``g_V^p`` from the neutrino charge radius.
-  :data:`CHARGE_RADIUS_SCHEMES` lists the named shift sets with their citations.
+  :data:`CHARGE_RADIUS_SCHEMES` lists the named shift sets with their citations;
+  :data:`ERLER_SU_2013` (the default of :class:`~cevns.models.StandardModel`) is the
+  PDG-2015/Erler–Su set with the Erler charge-radius shifts, exactly as in the
+  COHERENT collaboration's reference code (``sm_vector_couplings``/``chgradcorr`` of
+  ``xscns.cc``): ``g_V^p(ν_μ) = 0.01836 + 0.0114381 = 0.0298``, the seed-001 value.
+
+Note the seed-001 set already contains the ν_μ charge-radius term; adding a
+charge-radius shift on top of :data:`BARRANCO_2005` would count it twice.
 """
 
 from __future__ import annotations
@@ -111,22 +118,33 @@ class ChargeRadiusShift:
 #: Named sets of neutrino charge-radius shifts of ``g_V^p`` (physics brief §2).
 CHARGE_RADIUS_SCHEMES: Mapping[str, ChargeRadiusShift] = MappingProxyType(
     {
+        # (α/6π)[3 − 2 ln(m_ℓ²/M_W²)] (Erler & Su 2013); identical to chgradcorr type 1 of the
+        # COHERENT reference code and to physics brief §2.
         "erler_su": ChargeRadiusShift(
             0.0196964,
             0.0114381,
             0.00706633,
-            "shifts as tabulated in physics brief §2 ('Erler & Su style'), after "
-            "J. Erler and S. Su, Prog. Part. Nucl. Phys. 71 (2013) 119",
+            "J. Erler and S. Su, Prog. Part. Nucl. Phys. 71 (2013) 119; values of the "
+            "COHERENT reference code (chgradcorr type 1)",
         ),
+        # (2/3) M_W² sin²θ_W ⟨r²_νℓ⟩ with the SM charge radii ⟨r²⟩ = 0.83, 0.48, 0.30 × 10⁻³² cm²
+        # (Cadeddu, Giunti et al., PRD 98 (2018) 113010, revised 2020); chgradcorr type 2.
         "giunti": ChargeRadiusShift(
             0.0212196,
             0.0122716,
             0.00766972,
-            "shifts as tabulated in physics brief §2 ('Giunti et al.'), after "
-            "M. Cadeddu, C. Giunti et al., PRD 98 (2018) 113010 [arXiv:1810.05606]",
+            "M. Cadeddu, C. Giunti et al., PRD 98 (2018) 113010 [arXiv:1810.05606v4]; values "
+            "of the COHERENT reference code (chgradcorr type 2)",
         ),
     }
 )
+
+
+#: Flavour-independent base of the Erler–Su scheme: ``g_V^p = 0.01836`` (PDG 2015 / Erler & Su,
+#: Prog. Part. Nucl. Phys. 71 (2013) 119, with the ν_μ charge-radius term removed),
+#: ``g_V^n = −0.5117``, ``g_A^p = 0.4995``, ``g_A^n = −0.5121`` (COHERENT reference code,
+#: ``sm_vector_couplings`` and ``sm_axial_couplings`` defaults).
+ERLER_SU_2013_BASE = NucleonCouplings(g_V_p=0.01836, g_V_n=-0.5117, g_A_p=0.4995, g_A_n=-0.5121)
 
 
 @dataclass(frozen=True)
@@ -141,8 +159,8 @@ class ChargeRadiusCorrected:
         A :class:`ChargeRadiusShift` or the name of one in :data:`CHARGE_RADIUS_SCHEMES`.
     """
 
-    base: NucleonCouplings
-    shift: ChargeRadiusShift | str = "giunti"
+    base: NucleonCouplings = ERLER_SU_2013_BASE
+    shift: ChargeRadiusShift | str = "erler_su"
     _resolved: ChargeRadiusShift = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -156,7 +174,14 @@ class ChargeRadiusCorrected:
             shift = CHARGE_RADIUS_SCHEMES[shift]
         object.__setattr__(self, "_resolved", shift)
 
+    def __hash__(self) -> int:
+        return hash((self.base, self._resolved))
+
     def for_flavour(self, flavour: Flavour) -> NucleonCouplings:
         delta = self._resolved.for_lepton(flavour.lepton)
         b = self.base
         return NucleonCouplings(b.g_V_p + delta, b.g_V_n, b.g_A_p, b.g_A_n)
+
+
+#: The default scheme: Erler–Su base with the Erler flavour-dependent charge-radius shifts.
+ERLER_SU_2013 = ChargeRadiusCorrected(ERLER_SU_2013_BASE, "erler_su")

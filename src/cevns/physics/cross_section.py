@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike
 from ..constants import GF2_HBARC2
 from ..flavours import Flavour
 from ..models.standard_model import CEvNSModel, StandardModel
+from ..quadrature import gauss_legendre
 from ..sources.spectrum import Spectrum
 from ..types import FloatArray
 from .kinematics import max_recoil_energy, min_neutrino_energy, momentum_transfer
@@ -91,16 +92,21 @@ def differential_cross_section(
     prefactor = float(GF2_HBARC2) * m / (2.0 * np.pi)
     a_coef = prefactor * (g_v + g_a) ** 2
     b_coef = prefactor * (g_v - g_a) ** 2
-    c_coef = prefactor * (g_v * g_v - g_a * g_a) * m * t
+    c_coef = prefactor * (g_v * g_v - g_a * g_a) * m * t  # divided by E² below
     positive = e > 0
-    inv_e = np.divide(1.0, e, out=np.zeros_like(e), where=positive)
+    e_safe = np.where(positive, e, 1.0)
     e_or_flag = np.where(positive, e, -1.0)  # E = 0 never scatters
-    result = 1.0 - t * inv_e
-    np.multiply(result, result, out=result)
-    np.multiply(result, b_coef, out=result)
-    np.add(result, a_coef, out=result)
-    np.subtract(result, c_coef * (inv_e * inv_e), out=result)
-    np.maximum(result, 0.0, out=result)
+    with np.errstate(over="ignore", invalid="ignore"):
+        # Divisions (not multiplications by 1/E) so that subnormal E with T = 0 gives 0, not
+        # inf·0; anything that overflows lies outside the kinematic region and is zeroed below.
+        y = np.divide(t, e_safe)
+        result = np.asarray(1.0 - y, dtype=float)
+        np.multiply(result, result, out=result)
+        np.multiply(result, b_coef, out=result)
+        np.add(result, a_coef, out=result)
+        recoil_term = np.divide(np.divide(c_coef, e_safe), e_safe)
+        np.subtract(result, recoil_term, out=result)
+        np.maximum(result, 0.0, out=result)
     allowed = e_or_flag >= min_neutrino_energy(t, m)
     e_full, t_full = np.broadcast_arrays(e, t)
     extra = mdl.extra_differential_cross_section(e_full, t_full, iso, flav)
@@ -133,7 +139,7 @@ def total_cross_section(
     thr = float(non_negative_array(recoil_threshold, "recoil_threshold"))
     iso, flav, mdl = _resolve(isotope, flavour, model)
     t_max = max_recoil_energy(e, iso.nuclear_mass)
-    x, w = np.polynomial.legendre.leggauss(nodes)
+    x, w = gauss_legendre(nodes)
     half = np.clip(t_max - thr, 0.0, None)[..., None] / 2.0
     t = thr + half * (x + 1.0)
     dsigma = differential_cross_section(e[..., None], t, iso, flav, mdl)

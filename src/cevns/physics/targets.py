@@ -240,7 +240,11 @@ class Target:
         Elements in formulas take natural abundances; isotopes written as in
         periodictable formulas (``"D2O"``, ``"H[2]2O"``) are kept as given.
         """
-        text = str(name).strip()
+        return _parse_target(str(name).strip())
+
+    @classmethod
+    def _parse_uncached(cls, text: str) -> Target:
+        name = text
         if not text:
             raise ValueError("target: empty name; give an isotope, element or formula")
         if _ISOTOPE_NAME.match(text) or _ISOTOPE_NAME_MASS_FIRST.match(text):
@@ -320,3 +324,9 @@ class Target:
 
     def __str__(self) -> str:
         return self.name
+
+
+@cache
+def _parse_target(text: str) -> Target:
+    """Cached :meth:`Target.parse` (formula parsing costs ~1 ms; targets are immutable)."""
+    return Target._parse_uncached(text)

@@ -25,6 +25,7 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..quadrature import gauss_legendre
 from ..types import FloatArray
 
 __all__ = ["DEFAULT_NODES_PER_PANEL", "Density", "FloatArray", "SpectralLine", "Spectrum"]
@@ -146,7 +147,7 @@ class Spectrum:
         parts_e: list[FloatArray] = []
         parts_w: list[FloatArray] = []
         if self.density is not None:
-            x, wx = np.polynomial.legendre.leggauss(nodes_per_panel)
+            x, wx = gauss_legendre(nodes_per_panel)
             a = self.edges[:-1]
             b = self.edges[1:]
             a_eff = np.maximum(a, low)  # (..., panels)

@@ -1,0 +1,30 @@
+"""The `cevns` command line: demo table, JSON output, clear errors."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from cevns.cli.main import app
+
+runner = CliRunner()
+
+
+def test_xsec_json_lists_every_target_and_flavour() -> None:
+    result = runner.invoke(app, ["xsec", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["unit"] == "cm2"
+    assert set(payload["cross_sections"]) == {"CsI", "NaI", "Ar", "Ge", "Xe", "C"}
+    csi = payload["cross_sections"]["CsI"]
+    assert set(csi) == {"nu_mu", "nu_e", "nu_mu_bar", "total"}
+    assert 183e-40 < csi["total"] < 195e-40  # seed 002: 189 ± 6
+
+
+def test_xsec_table_and_bad_target() -> None:
+    ok = runner.invoke(app, ["xsec", "-t", "D2O"])
+    assert ok.exit_code == 0 and "D2O" in ok.output
+    bad = runner.invoke(app, ["xsec", "-t", "Unobtainium"])
+    assert bad.exit_code == 2
+    assert "target" in bad.output
