@@ -55,9 +55,7 @@ def _checked_probability(
         p = np.asarray(survival(np.asarray(energy, dtype=float), distance, flavour), dtype=float)
         p = np.broadcast_to(p, np.shape(energy))
         if not np.all(np.isfinite(p)) or np.any(p < 0) or np.any(p > 1):
-            raise ValueError(
-                f"survival: P(E, L, {flavour.value}) must be finite and within [0, 1]"
-            )
+            raise ValueError(f"survival: P(E, L, {flavour.value}) must be finite and within [0, 1]")
         return p
 
     return prob

@@ -246,9 +246,7 @@ class StoppedPionSource:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.proton_energy) and self.proton_energy > 0):
-            raise ValueError(
-                f"proton_energy: must be finite and > 0 MeV, got {self.proton_energy}"
-            )
+            raise ValueError(f"proton_energy: must be finite and > 0 MeV, got {self.proton_energy}")
         if not (math.isfinite(self.beam_power) and self.beam_power >= 0):
             raise ValueError(
                 f"beam_power: must be finite and >= 0 (enter as e.g. 1.4 * u.MW), "
@@ -260,9 +258,7 @@ class StoppedPionSource:
                 f"got {self.repetition_rate}"
             )
         if not (math.isfinite(self.nu_e_bar_fraction) and 0 <= self.nu_e_bar_fraction <= 1):
-            raise ValueError(
-                f"nu_e_bar_fraction: must be in [0, 1], got {self.nu_e_bar_fraction}"
-            )
+            raise ValueError(f"nu_e_bar_fraction: must be in [0, 1], got {self.nu_e_bar_fraction}")
 
     # ------------------------------------------------------------------ energy
     @property
@@ -307,9 +303,7 @@ class StoppedPionSource:
     ) -> dict[Flavour, Spectrum]:
         """Time-integrated flux (1/cm²/MeV) for an exposure of ``protons_on_target`` POT."""
         if not (math.isfinite(protons_on_target) and protons_on_target >= 0):
-            raise ValueError(
-                f"protons_on_target: must be finite and >= 0, got {protons_on_target}"
-            )
+            raise ValueError(f"protons_on_target: must be finite and >= 0, got {protons_on_target}")
         return flux_from_spectra(self.spectra(), distance, survival, scale=protons_on_target)
 
     # ------------------------------------------------------------------ time
