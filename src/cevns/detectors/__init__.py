@@ -14,7 +14,8 @@ Detector model: :class:`Detector` (target, mass kg, distance cm, :class:`Respons
     :class:`ObservableBinning`, default source and exposure).
 Catalogue: :func:`list_detectors`, :func:`load_detector` (built-in name or TOML path);
     TOML schema and errors in :mod:`cevns.detectors.schema`.
-Sources/exposure: :class:`StoppedPionBeam`, :class:`SteadySource`, :class:`Exposure`.
+Sources/exposure: any source with ``spectra()`` (e.g. :class:`cevns.sources.StoppedPionSource`),
+    :class:`SteadySource`, :class:`Exposure`.
 Prediction: :func:`predict` → :class:`Prediction` with ``.counts`` (binning shape),
     ``.components`` (flavour × isotope × bins), ``.by_flavour()``, ``.by_isotope()``,
     ``.total``, ``.total_in(energy=, time=)``, ``.recoil_spectrum()``, ``.visible_counts()``,
@@ -33,7 +34,7 @@ Units: MeV, cm, ns, kg inside (:mod:`cevns.units`); counts are expected events.
 
 from __future__ import annotations
 
-from .beam import Exposure, NeutrinoSource, SteadySource, StoppedPionBeam
+from .beam import Exposure, NeutrinoSource, SteadySource
 from .catalogue import list_detectors, load_detector
 from .detector import Detector, ObservableBinning, ResponseChain
 from .efficiency import (
@@ -77,7 +78,6 @@ __all__ = [
     "SigmoidEfficiency",
     "SteadySource",
     "StepEfficiency",
-    "StoppedPionBeam",
     "TabulatedEfficiency",
     "TabulatedQuenching",
     "list_detectors",

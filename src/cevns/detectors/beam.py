@@ -9,11 +9,9 @@
 
 Any object with these methods works (duck typing, :class:`NeutrinoSource`); a plain
 ``{Flavour: Spectrum}`` mapping is accepted as a steady source.
-:class:`StoppedPionBeam` is the πDAR source used by the built-in COHERENT/CCM
-detector files: Michel spectra and the prompt line from
-:func:`cevns.sources.stopped_pion.stopped_pion_spectra`, scaled by the yield of
-neutrinos per flavour per proton, with arrival times from the proton pulse
-convolved with the π⁺ and μ⁺ lifetimes (:mod:`cevns.sources.timing`).
+:class:`cevns.sources.stopped_pion.StoppedPionSource` (issue 3) satisfies it; when a
+source also has ``flux_at(distance, survival)`` the flux at the detector is taken from
+it, so survival probabilities (oscillations) act at the detector.
 
 An :class:`Exposure` is the number of source normalisation units seen by the
 detector (protons on target for a beam).
@@ -26,14 +24,12 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
 from .. import units as u
-from ..constants import CHARGED_PION_LIFETIME, MUON_LIFETIME
 from ..flavours import Flavour
+from ..sources.exposure import protons_on_target
 from ..sources.spectrum import Spectrum
-from ..sources.stopped_pion import stopped_pion_spectra
-from ..sources.timing import GaussianPulse, decay_chain_cdf
 
 FloatArray = NDArray[np.float64]
 
@@ -68,72 +64,6 @@ class SteadySource:
 
 
 @dataclass(frozen=True)
-class StoppedPionBeam:
-    """Stopped-pion (πDAR) beam source, normalised per proton on target.
-
-    Parameters
-    ----------
-    neutrinos_per_flavour_per_proton
-        ν per flavour per POT (0.0848 for CsI 2021 at 0.984 GeV, PRL 129 (2022) 081801;
-        0.09 ± 0.009 for the LAr 2020 release at ~1 GeV).
-    yield_uncertainty
-        One-sigma relative uncertainty of the yield (0.10 in both releases).
-    pulse_mean, pulse_sigma
-        Gaussian proton pulse (ns): 440 ns and 150 ns from the LAr 2020 release
-        (``snsPOTTraceTiming``).
-    nu_e_bar_fraction
-        ν̄_e per π⁺ chain from π⁻ decays at rest (default 0).
-    proton_energy
-        Kinetic energy per proton (MeV), to turn beam energy into POT.
-    """
-
-    neutrinos_per_flavour_per_proton: float
-    yield_uncertainty: float = 0.10
-    pulse_mean: float = 440.0 * u.ns
-    pulse_sigma: float = 150.0 * u.ns
-    nu_e_bar_fraction: float = 0.0
-    proton_energy: float = 1.0 * u.GeV
-
-    def __post_init__(self) -> None:
-        y = self.neutrinos_per_flavour_per_proton
-        if not (np.isfinite(y) and 0 < y < 1):
-            raise ValueError(f"neutrinos_per_flavour_per_proton: must be in (0, 1), got {y}")
-        if not (np.isfinite(self.pulse_sigma) and self.pulse_sigma > 0):
-            raise ValueError(f"pulse_sigma: must be > 0 ns, got {self.pulse_sigma}")
-        if not (np.isfinite(self.proton_energy) and self.proton_energy > 0):
-            raise ValueError(f"proton_energy: must be > 0 MeV, got {self.proton_energy}")
-
-    @property
-    def normalisation_unit(self) -> str:
-        return "POT"
-
-    def spectra(self) -> dict[Flavour, Spectrum]:
-        """Per-flavour spectra per proton on target."""
-        base = stopped_pion_spectra(self.nu_e_bar_fraction)
-        return {f: s.scaled(self.neutrinos_per_flavour_per_proton) for f, s in base.items()}
-
-    def time_bin_probabilities(self, flavour: Flavour, edges: ArrayLike) -> FloatArray:
-        """Fraction of ``flavour``'s neutrinos arriving in each bin of ``edges`` (ns).
-
-        Prompt ν_μ: pulse ⊗ Exp(τ_π); delayed ν_e, ν̄_μ (and ν̄_e): pulse ⊗ Exp(τ_π) ⊗ Exp(τ_μ).
-        """
-        e = np.asarray(edges, dtype=float)
-        pulse = GaussianPulse(self.pulse_mean, self.pulse_sigma)
-        taus: tuple[float, ...]
-        if Flavour.parse(flavour) is Flavour.NU_MU:
-            taus = (float(CHARGED_PION_LIFETIME),)
-        else:
-            taus = (float(CHARGED_PION_LIFETIME), float(MUON_LIFETIME))
-        return np.asarray(np.diff(decay_chain_cdf(pulse, e, taus)), dtype=float)
-
-    def protons_on_target(self, beam_energy: float) -> float:
-        """POT delivered by an integrated beam energy (MeV): ``E_beam / E_proton``."""
-        if not (np.isfinite(beam_energy) and beam_energy > 0):
-            raise ValueError(f"beam_energy: must be > 0, got {beam_energy}")
-        return beam_energy / self.proton_energy
-
-
-@dataclass(frozen=True)
 class Exposure:
     """Source normalisation units seen by the detector (e.g. protons on target).
 
@@ -159,7 +89,7 @@ class Exposure:
             raise ValueError(f"beam_energy: must be > 0, got {beam_energy}")
         if not (np.isfinite(proton_energy) and proton_energy > 0):
             raise ValueError(f"proton_energy: must be > 0 MeV, got {proton_energy}")
-        pot = beam_energy / proton_energy
+        pot = protons_on_target(beam_energy=beam_energy, proton_energy=proton_energy)
         label = f"{beam_energy / u.GWh:.4g} GWh at {proton_energy / u.GeV:.4g} GeV = {pot:.4g} POT"
         return cls(pot, label)
 
@@ -206,7 +136,6 @@ __all__ = [
     "Exposure",
     "NeutrinoSource",
     "SteadySource",
-    "StoppedPionBeam",
     "source_spectra",
     "source_time_probabilities",
 ]

@@ -148,7 +148,7 @@ class Detector:
     description
         One line for tables.
     source
-        Default source (e.g. :class:`~cevns.detectors.beam.StoppedPionBeam`) or None.
+        Default source (e.g. :class:`~cevns.sources.stopped_pion.StoppedPionSource`) or None.
     exposure
         Default exposure in source units (POT), or None.
     exposure_label

@@ -89,12 +89,27 @@ def _recoil_grid(
     return nodes.ravel(), weights.ravel()
 
 
+def _detector_spectra(
+    source: object, detector: Detector, survival: Any
+) -> tuple[dict[Flavour, Spectrum], float]:
+    """Spectra to fold and the factor turning them into fluence per source unit (1/cm²)."""
+    flux_at = getattr(source, "flux_at", None)
+    if callable(flux_at):
+        flux = flux_at(detector.distance, survival)
+        return {Flavour.parse(f): s for f, s in dict(flux).items()}, 1.0
+    if survival is not None:
+        raise ValueError("survival: this source has no flux_at(distance, survival) to apply it")
+    spectra = source_spectra(source)  # type: ignore[arg-type]
+    return spectra, 1.0 / (4.0 * np.pi * detector.distance**2)
+
+
 def _compute_physics(
     spectra: Mapping[Flavour, Spectrum],
     source: object,
     detector: Detector,
     exposure: float,
     model: Any,
+    dilution: float,
 ) -> _Physics:
     target = detector.target
     flavours = tuple(f for f in spectra if spectra[f].max_energy > 0)
@@ -103,7 +118,7 @@ def _compute_physics(
     e_max = max(spectra[f].max_energy for f in flavours)
     line_energies = sorted({ln.energy for f in flavours for ln in spectra[f].lines})
     nuclei = target.nuclei_per_kg() * detector.mass
-    flux_factor = exposure / (4.0 * np.pi * detector.distance**2)  # units per cm²
+    flux_factor = exposure * dilution  # source units per cm² (1 if already a flux)
     nodes_all, weights_all, rates_all = [], [], []
     for iso, n_nuclei in zip(target.isotopes, nuclei, strict=True):
         t_high = float(max_recoil_energy(e_max, iso.nuclear_mass))
@@ -408,6 +423,7 @@ def predict(
     detector: Detector,
     exposure: float | Exposure | None = None,
     model: Any = None,
+    survival: Any = None,
 ) -> Prediction:
     """Expected CEvNS counts of ``detector`` exposed to ``source``.
 
@@ -423,6 +439,9 @@ def predict(
         the detector's default exposure.
     model
         Physics model (couplings, form factors); None is the Standard Model.
+    survival
+        Optional ``P(E, L, flavour)`` applied at the detector through the source's
+        ``flux_at(distance, survival)`` (oscillations, e.g. a sterile neutrino).
 
     Returns
     -------
@@ -443,8 +462,8 @@ def predict(
         units = exposure.units
     else:
         units = Exposure(float(exposure)).units
-    spectra = source_spectra(src)  # type: ignore[arg-type]
-    physics = _compute_physics(spectra, src, detector, units, model)
+    spectra, dilution = _detector_spectra(src, detector, survival)
+    physics = _compute_physics(spectra, src, detector, units, model, dilution)
     kernel = _compile_kernel(detector, physics)
     comps = _components(detector, physics, kernel)
     return Prediction(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -29,7 +30,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .. import units as u
 from ..physics.targets import Target
-from .beam import StoppedPionBeam
+from ..sources.exposure import protons_on_target
+from ..sources.facilities import facility
+from ..sources.stopped_pion import StoppedPionSource
+from ..sources.timing import GaussianPulse
 from .detector import Detector, ObservableBinning, ResponseChain
 from .efficiency import (
     ConstantTimeEfficiency,
@@ -132,25 +136,76 @@ class DetectorSection(_Section):
 
 class StoppedPionSection(_Section):
     kind: Literal["stopped_pion"]
-    neutrinos_per_flavour_per_proton: float = Field(gt=0, lt=1)
+    facility: str  # key of cevns.sources.facilities (``"sns"``, ``"lujan"``, ...)
+    neutrino_yield: str | float | None = None  # preset name or ν/flavour/POT
     yield_uncertainty: float = Field(default=0.10, ge=0, lt=1)
-    proton_energy: str
-    pulse_mean: str = "440 ns"
-    pulse_sigma: str = "150 ns"
+    proton_energy: str | None = None
+    beam_power: str | None = None
+    pulse_mean: str | None = None
+    pulse_sigma: str | None = None
     nu_e_bar_fraction: float = Field(default=0.0, ge=0, le=1)
 
-    _ep = field_validator("proton_energy")(_positive_quantity("energy"))
-    _sig = field_validator("pulse_sigma")(_positive_quantity("time"))
+    @field_validator("facility")
+    @classmethod
+    def _facility(cls, v: str) -> str:
+        facility(v, 0.08)  # raises "facility: unknown facility ..." for a bad key
+        return v
+
+    @field_validator("neutrino_yield")
+    @classmethod
+    def _yield(cls, v: str | float | None) -> str | float | None:
+        if isinstance(v, float | int) and not (0 < v < 1):
+            raise ValueError(f"must be in (0, 1) neutrinos per flavour per proton, got {v}")
+        return v
+
+    @field_validator("proton_energy")
+    @classmethod
+    def _ep(cls, v: str | None) -> str | None:
+        return None if v is None else _positive_quantity("energy")(v)
+
+    @field_validator("beam_power")
+    @classmethod
+    def _bp(cls, v: str | None) -> str | None:
+        return None if v is None else _positive_quantity("power")(v)
+
+    @field_validator("pulse_sigma")
+    @classmethod
+    def _sig(cls, v: str | None) -> str | None:
+        return None if v is None else _positive_quantity("time")(v)
 
     @field_validator("pulse_mean")
     @classmethod
-    def _mean(cls, v: str) -> str:
-        _quantity(v, "time")
+    def _mean(cls, v: str | None) -> str | None:
+        if v is not None:
+            _quantity(v, "time")
         return v
+
+
+class ReactorSection(_Section):
+    kind: Literal["reactor"]
+    name: str = "reactor"
+    thermal_power: str
+    fission_fractions: dict[str, float] | None = None
+
+    _tp = field_validator("thermal_power")(_positive_quantity("power"))
+
+
+class SupernovaSection(_Section):
+    kind: Literal["supernova"]
+    name: str = "SN-10kpc"
+    duration: str = "10 s"
+
+    _d = field_validator("duration")(_positive_quantity("time"))
+
+
+SourceSection = Annotated[
+    StoppedPionSection | ReactorSection | SupernovaSection, Field(discriminator="kind")
+]
 
 
 class ExposureSection(_Section):
     protons_on_target: float | None = Field(default=None, gt=0)
+    source_units: float | None = Field(default=None, gt=0)
     beam_energy: str | None = None
     beam_power: str | None = None
     live_time: str | None = None
@@ -396,7 +451,7 @@ class DetectorFile(_Section):
     """The whole detector file."""
 
     detector: DetectorSection
-    source: StoppedPionSection | None = None
+    source: SourceSection | None = None
     exposure: ExposureSection | None = None
     quenching: QuenchingSection
     smearing: SmearingSection
@@ -574,14 +629,7 @@ def _build(model: DetectorFile, base: Path | None) -> Detector:
     source: Any = None
     src = model.source
     if src is not None:
-        source = StoppedPionBeam(
-            src.neutrinos_per_flavour_per_proton,
-            src.yield_uncertainty,
-            _quantity(src.pulse_mean, "time"),
-            _quantity(src.pulse_sigma, "time"),
-            src.nu_e_bar_fraction,
-            _quantity(src.proton_energy, "energy"),
-        )
+        source = _source(src, _quantity(d.distance, "length"))
     exposure = None
     label = ""
     x = model.exposure
@@ -607,28 +655,84 @@ def _build(model: DetectorFile, base: Path | None) -> Detector:
     )
 
 
+def _source(src: Any, distance: float) -> Any:
+    if isinstance(src, StoppedPionSection):
+        return _stopped_pion_source(src)
+    if isinstance(src, ReactorSection):
+        from ..sources.reactor import ReactorSource
+
+        kwargs: dict[str, Any] = {}
+        if src.fission_fractions is not None:
+            kwargs["fission_fractions"] = dict(src.fission_fractions)
+        return ReactorSource(
+            src.name, _quantity(src.thermal_power, "power"), distance=distance, **kwargs
+        )
+    from ..sources.supernova import SupernovaSource
+
+    return SupernovaSource(src.name, duration=_quantity(src.duration, "time"), distance=distance)
+
+
+def _stopped_pion_source(src: StoppedPionSection) -> StoppedPionSource:
+    """The facility of the catalogue, with this file's yield, energy, power and pulse."""
+    # neutrino_yield None → the catalogue default (which raises if the facility has none)
+    chosen = facility(src.facility, src.neutrino_yield)
+    energy = chosen.proton_energy
+    if src.proton_energy is not None:
+        energy = _quantity(src.proton_energy, "energy")
+    nu_yield = replace(chosen.neutrino_yield, relative_uncertainty=src.yield_uncertainty)
+    pulse = chosen.pulse
+    if src.pulse_mean is not None or src.pulse_sigma is not None:
+        mean = 440.0 if src.pulse_mean is None else _quantity(src.pulse_mean, "time")
+        sigma = 150.0 if src.pulse_sigma is None else _quantity(src.pulse_sigma, "time")
+        pulse = GaussianPulse(mean, sigma)
+    power = chosen.beam_power if src.beam_power is None else _quantity(src.beam_power, "power")
+    return replace(
+        chosen,
+        proton_energy=energy,
+        beam_power=power,
+        pulse=pulse,
+        neutrino_yield=nu_yield,
+        nu_e_bar_fraction=src.nu_e_bar_fraction,
+    )
+
+
 def _exposure(x: ExposureSection, source: Any) -> tuple[float, str]:
     given = [
         x.protons_on_target is not None,
+        x.source_units is not None,
         x.beam_energy is not None,
         x.beam_power is not None or x.live_time is not None,
     ]
     if sum(given) != 1:
         raise ValueError(
-            "exposure: give exactly one of protons_on_target, beam_energy, or beam_power "
-            "with live_time"
+            "exposure: give exactly one of protons_on_target, source_units, beam_energy, "
+            "or live_time (with beam_power for a beam)"
         )
     if x.protons_on_target is not None:
         return x.protons_on_target, f"{x.protons_on_target:.4g} POT"
-    if not isinstance(source, StoppedPionBeam):
-        raise ValueError("exposure: a beam energy or power needs a [source] with proton_energy")
+    if x.source_units is not None:
+        unit = getattr(source, "normalisation_unit", "source units")
+        return x.source_units, f"{x.source_units:.4g} {unit}"
+    if x.live_time is not None and x.beam_power is None and source is not None:
+        rate = getattr(source, "normalisation_rate", None)
+        if rate is None:
+            raise ValueError("exposure.live_time: the source has no rate per second")
+        n = float(rate) * _quantity(x.live_time, "time") / u.s
+        return n, f"{x.live_time} = {n:.4g} {source.normalisation_unit}"
+    if not isinstance(source, StoppedPionSource):
+        raise ValueError("exposure: a beam energy or power needs a stopped_pion [source]")
     if x.beam_energy is not None:
-        pot = source.protons_on_target(_quantity(x.beam_energy, "beam_energy"))
+        pot = protons_on_target(
+            beam_energy=_quantity(x.beam_energy, "beam_energy"), proton_energy=source.proton_energy
+        )
         return pot, f"{x.beam_energy} = {pot:.4g} POT"
     if x.beam_power is None or x.live_time is None:
         raise ValueError("exposure.live_time: beam_power and live_time go together")
-    energy = _quantity(x.beam_power, "power") * _quantity(x.live_time, "time")
-    pot = source.protons_on_target(energy)
+    pot = protons_on_target(
+        beam_power=_quantity(x.beam_power, "power"),
+        duration=_quantity(x.live_time, "time"),
+        proton_energy=source.proton_energy,
+    )
     return pot, f"{x.beam_power} for {x.live_time} = {pot:.4g} POT"
 
 
