@@ -107,3 +107,23 @@ def test_bad_inputs_raise_value_errors_naming_the_field() -> None:
         NormSys("x", -1.0, 1.1)
     with pytest.raises(ValueError, match=r"^name: unknown parameter"):
         _model().index("nope")
+
+
+def test_combine_models_shares_only_named_parameters() -> None:
+    from cevns.stats import combine_models
+
+    a = BinnedModel([Sample("s", np.ones(2), (NormFactor("mu"), NormSys("flux", 0.9, 1.1)))],
+                    [Parameter("mu", 1.0), Parameter.nuisance("flux")])
+    b = BinnedModel([Sample("s", np.ones((2, 2)), (NormFactor("mu"), NormSys("flux", 0.9, 1.1),
+                                                    HistoSys("h", np.ones((2, 2)) * 0.5,
+                                                             np.ones((2, 2)) * 2)))],
+                    [Parameter("mu", 1.0), Parameter.nuisance("flux"), Parameter.nuisance("h")])
+    m, slices = combine_models({"a": a, "b": b}, shared=["flux"])
+    assert m.parameter_names == ("a/mu", "flux", "b/mu", "b/h")
+    assert slices == {"a": slice(0, 2), "b": slice(2, 6)}
+    x = m.vector({"a/mu": 2.0, "b/h": 1.0, "flux": 1.0})
+    np.testing.assert_allclose(m.expected(x), [2.2, 2.2, 2.2, 2.2, 2.2, 2.2])
+    bad = BinnedModel([Sample("s", np.ones(2), (NormSys("flux", 0.8, 1.2),))],
+                      [Parameter("flux", 0.0, (-3.0, 3.0), (0.0, 1.0))])
+    with pytest.raises(ValueError, match=r"^parameters: shared 'flux' is declared differently"):
+        combine_models({"a": a, "c": bad}, shared=["flux"])

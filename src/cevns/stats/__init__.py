@@ -10,7 +10,15 @@ from cevns.stats.likelihood import (
     profile,
     toy_pulls,
 )
-from cevns.stats.model import BinnedModel, HistoSys, NormFactor, NormSys, Parameter, Sample
+from cevns.stats.model import (
+    BinnedModel,
+    HistoSys,
+    NormFactor,
+    NormSys,
+    Parameter,
+    Sample,
+    combine_models,
+)
 
 __all__ = [
     "BinnedLikelihood",
@@ -23,6 +31,7 @@ __all__ = [
     "Parameter",
     "ProfileScan",
     "Sample",
+    "combine_models",
     "discovery_significance",
     "fit",
     "profile",

@@ -40,6 +40,7 @@ __all__ = [
     "NormSys",
     "Parameter",
     "Sample",
+    "combine_models",
 ]
 
 
@@ -308,3 +309,64 @@ class BinnedModel:
         """Expected counts of each named sample, in the template shape."""
         counts = self.sample_counts(x)
         return {s.name: counts[i].reshape(self.shape) for i, s in enumerate(self.samples)}
+
+
+def _pad(values: FloatArray, offset: int, total: int) -> FloatArray:
+    out = np.zeros(total)
+    flat = np.asarray(values, dtype=np.float64).ravel()
+    out[offset:offset + flat.size] = flat
+    return out
+
+
+def combine_models(
+    channels: Mapping[str, BinnedModel],
+    shared: Sequence[str] | None = None,
+) -> tuple[BinnedModel, dict[str, slice]]:
+    """Join several channels into one flat model (HistFactory multi-channel).
+
+    Bins are concatenated (each channel flattened, in the given order); samples are renamed
+    ``"<channel>/<sample>"``. Parameters named in ``shared`` are common to all channels and
+    must be declared identically in each (e.g. a common flux nuisance); every other parameter
+    is renamed ``"<channel>/<name>"``. With ``shared=None`` all same-named parameters are
+    shared (and must agree).
+
+    Returns
+    -------
+    (model, slices)
+        The combined model (1-D shape) and each channel's slice of the flat bin axis.
+    """
+    if not channels:
+        raise ValueError("channels: need at least one channel to combine")
+    total = sum(m.n_bins for m in channels.values())
+    params: dict[str, Parameter] = {}
+    samples: list[Sample] = []
+    slices: dict[str, slice] = {}
+    offset = 0
+    for cname, m in channels.items():
+        def rename(name: str, cname: str = cname) -> str:
+            return name if shared is None or name in shared else f"{cname}/{name}"
+
+        for p in m.parameters:
+            q = Parameter(rename(p.name), p.init, p.bounds, p.constraint)
+            if q.name in params and params[q.name] != q:
+                raise ValueError(
+                    f"parameters: shared {q.name!r} is declared differently in channel "
+                    f"{cname!r} ({q}) and before ({params[q.name]})"
+                )
+            params[q.name] = q
+        for smp in m.samples:
+            mods: list[Modifier] = []
+            for mod in smp.modifiers:
+                if isinstance(mod, HistoSys):
+                    mods.append(HistoSys(rename(mod.parameter), _pad(mod.lo, offset, total),
+                                         _pad(mod.hi, offset, total), mod.interpolation))
+                elif isinstance(mod, NormSys):
+                    mods.append(NormSys(rename(mod.parameter), mod.lo, mod.hi,
+                                        mod.interpolation))
+                else:
+                    mods.append(NormFactor(rename(mod.parameter)))
+            samples.append(Sample(f"{cname}/{smp.name}", _pad(smp.nominal, offset, total),
+                                  tuple(mods)))
+        slices[cname] = slice(offset, offset + m.n_bins)
+        offset += m.n_bins
+    return BinnedModel(samples, list(params.values())), slices
