@@ -61,5 +61,5 @@ def test_power_time_equals_beam_energy(power: float, hours: float, energy: float
 )
 def test_bad_input(kwargs: dict[str, float], field: str) -> None:
     """Negative or missing inputs raise ValueError naming the field."""
-    with pytest.raises(ValueError, match=f"^{field}"):
+    with pytest.raises(ValueError, match=rf"^{field}"):
         protons_on_target(**kwargs)

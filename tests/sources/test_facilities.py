@@ -67,11 +67,11 @@ def test_yield_choices() -> None:
     assert facility("sns", "csi2021").neutrino_yield.per_flavour == 0.0848
     assert facility("isis", 0.05).neutrino_yield.per_flavour == 0.05
     assert facility("isis", "seed003").neutrino_yield.per_flavour == pytest.approx(0.0744, abs=1e-4)
-    with pytest.raises(ValueError, match="^proton_energy"):
+    with pytest.raises(ValueError, match=r"^proton_energy"):
         facility("ess", "seed003")
-    with pytest.raises(ValueError, match="^neutrino_yield"):
+    with pytest.raises(ValueError, match=r"^neutrino_yield"):
         facility("ess")
-    with pytest.raises(ValueError, match="^neutrino_yield"):
+    with pytest.raises(ValueError, match=r"^neutrino_yield"):
         facility("sns", "bogus")
 
 
@@ -94,11 +94,11 @@ def test_parse_rate() -> None:
     assert parse_rate("60 Hz") * u.s == pytest.approx(60.0)
     assert parse_rate("0.06 /ms") * u.s == pytest.approx(60.0)
     for bad in ("60", "-5 /s", "x /s", "60 /m"):
-        with pytest.raises(ValueError, match="^repetition_rate"):
+        with pytest.raises(ValueError, match=r"^repetition_rate"):
             parse_rate(bad)
 
 
 def test_unknown_facility() -> None:
     """An unknown key lists the allowed ones."""
-    with pytest.raises(ValueError, match="^facility: unknown facility 'nope'"):
+    with pytest.raises(ValueError, match=r"^facility: unknown facility 'nope'"):
         facility("nope")

@@ -164,7 +164,7 @@ def test_cdf_monotone_and_bounded(mean: float, sigma: float, t: list[float]) -> 
 )
 def test_bad_input_names_the_field(build: object, field: str) -> None:
     """Bad pulse parameters raise ValueError whose message starts with the field name."""
-    with pytest.raises(ValueError, match=f"^{field}"):
+    with pytest.raises(ValueError, match=rf"^{field}"):
         build()  # type: ignore[operator]
 
 
@@ -180,5 +180,5 @@ def test_trace_csv(tmp_path: object) -> None:
     assert pulse.edges[-1] == pytest.approx(450.0)
     bad = folder / "bad.csv"
     bad.write_text("time,current\n0,0\n1,1\n2,0\n")
-    with pytest.raises(ValueError, match="^time"):
+    with pytest.raises(ValueError, match=r"^time"):
         TabulatedPulse.from_csv(bad)
