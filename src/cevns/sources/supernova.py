@@ -7,7 +7,7 @@ ApJ 590, 971, eq. 2) spectrum
 
 normalised to ``N = E_tot/⟨E⟩`` neutrinos, where ``E_tot`` is the energy the flavour
 carries (given directly, or as a mean luminosity × burst duration), ``⟨E⟩`` its mean
-energy and ``α`` the pinching (α = 2 is a Fermi–Dirac-like, α → ∞ a narrow spectrum).
+energy and ``α`` the pinching (α ≈ 2.3 is Fermi–Dirac-like, α → ∞ a narrow spectrum).
 The fluence at Earth is ``dN/dE / (4πD²)``, default ``D = 10 kpc`` (seed 001: "SN burst
 flux @ 10 kpc"). Normalisation unit: one burst.
 
@@ -37,9 +37,10 @@ from .spectrum import FloatArray, Spectrum
 #: One erg in MeV (1 erg = 10⁻⁷ J exactly).
 ERG = 1e-7 * u.joule
 
-#: Upper end (in units of the mean energy) of the tabulated pinched spectrum; the tail
-#: beyond holds < 10⁻¹² of the neutrinos for α >= 0.
-_SUPPORT_IN_MEANS = 12.0
+#: The spectrum is cut where ``(α+1) E/⟨E⟩ = 40 + 3α``: the neglected tail holds less than
+#: 10⁻¹⁴ of the neutrinos for 0 <= α <= 20.
+def _upper_energy(mean_energy: float, alpha: float) -> float:
+    return mean_energy * (40.0 + 3.0 * max(alpha, 0.0)) / (alpha + 1.0)
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ class PinchedThermal:
     mean_energy
         Mean neutrino energy ⟨E⟩ (MeV), > 0.
     alpha
-        Pinching parameter α, > −1.
+        Pinching parameter α in [0, 20] (α = 2.3 is Fermi–Dirac-like; anti-pinched α < 0
+        spectra are not supported).
     """
 
     total_energy: float
@@ -68,8 +70,8 @@ class PinchedThermal:
             )
         if not (math.isfinite(self.mean_energy) and self.mean_energy > 0):
             raise ValueError(f"mean_energy: must be finite and > 0 MeV, got {self.mean_energy}")
-        if not (math.isfinite(self.alpha) and self.alpha > -1):
-            raise ValueError(f"alpha: pinching must be finite and > -1, got {self.alpha}")
+        if not (math.isfinite(self.alpha) and 0 <= self.alpha <= 20):
+            raise ValueError(f"alpha: pinching must be in [0, 20], got {self.alpha}")
 
     @classmethod
     def from_luminosity(
@@ -98,14 +100,16 @@ class PinchedThermal:
         return out
 
     def spectrum(self, label: str = "") -> Spectrum:
-        """As a :class:`Spectrum` on ``[0, 12⟨E⟩]`` (neutrinos per MeV per burst)."""
-        hi = _SUPPORT_IN_MEANS * self.mean_energy
+        """As a :class:`Spectrum` (neutrinos per MeV per burst), tail cut below 10⁻¹⁴."""
+        hi = _upper_energy(self.mean_energy, self.alpha)
+        # geometrically graded panels towards E = 0 resolve the E^α endpoint behaviour
+        grading = (1e-8, 1e-6, 1e-4, 1e-3, 1e-2, 0.05, 0.2, 0.5, 1.0, 2.0, 4.0)
         return Spectrum(
             density=self.density,
             support=(0.0, hi),
-            breakpoints=(self.mean_energy, 3.0 * self.mean_energy),
+            breakpoints=tuple(g * self.mean_energy for g in grading),
             label=label,
-            panels=2,
+            panels=1,
         )
 
 
