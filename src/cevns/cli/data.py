@@ -1,0 +1,76 @@
+"""``cevns data``: get and check the public COHERENT data releases.
+
+``cevns data fetch NAME --to DIR`` downloads release ``NAME`` (``coherent-csi-2021`` or
+``coherent-lar-2020``) from the collaboration's record and verifies every file's sha256;
+without network it exits with status 1 and says how to get the files by hand.
+``cevns data verify NAME DIR`` checks an existing folder against the published hashes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn
+
+from cevns.experiments.fetch import FetchError, fetch_release, verify_release
+from cevns.experiments.releases import RELEASES
+
+__all__ = ["register"]
+
+console = Console(stderr=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``data`` command group to ``app``."""
+    data_app = typer.Typer(help="Get and verify the public COHERENT data releases.",
+                           no_args_is_help=True)
+
+    @data_app.command("fetch")
+    def fetch(
+        name: Annotated[str, typer.Argument(help=f"Release: {', '.join(RELEASES)}.")],
+        to: Annotated[Path, typer.Option("--to", help="Folder to download into.")],
+    ) -> None:
+        """Download a release and check each file's sha256."""
+        if name not in RELEASES:
+            console.print(f"[red]error:[/red] name: unknown release {name!r}; "
+                          f"allowed: {', '.join(RELEASES)}")
+            raise typer.Exit(code=2)
+        try:
+            with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console,
+                          transient=True) as progress:
+                task = progress.add_task(f"fetching {name}")
+                folder = fetch_release(
+                    name, to, progress=lambda msg: progress.update(task, description=msg)
+                )
+        except FetchError as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(code=1) from exc
+        console.print(f"{name}: {len(RELEASES[name].files)} files in {folder}, sha256 verified")
+
+    @data_app.command("verify")
+    def verify(
+        name: Annotated[str, typer.Argument(help=f"Release: {', '.join(RELEASES)}.")],
+        folder: Annotated[Path, typer.Argument(help="Folder holding the release files.")],
+        as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    ) -> None:
+        """Check a release folder against the published sha256 of every file."""
+        try:
+            problems = verify_release(name, folder)
+        except ValueError as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(code=2) from exc
+        if as_json:
+            typer.echo(json.dumps({"release": name, "folder": str(folder), "problems": problems}))
+        elif problems:
+            for filename, problem in problems.items():
+                console.print(f"[red]{filename}[/red]: {problem}")
+        else:
+            console.print(f"{name}: all {len(RELEASES[name].files)} files match")
+        if problems:
+            raise typer.Exit(code=1)
+
+    app.add_typer(data_app, name="data")

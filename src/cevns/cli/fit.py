@@ -1,0 +1,200 @@
+"""``cevns fit``: fit the public COHERENT data releases.
+
+Targets: ``coherent-csi-2021``, ``coherent-lar-2020`` and ``joint``. Each takes ``--data DIR``
+(the release folder, or a folder that contains it; default ``$CEVNS_COHERENT_DATA`` or
+``../shared/data``), prints a rich table of the fit next to the published numbers, or the full
+result as JSON with ``--json`` (every fitted parameter, error, correlation and the data
+version), and writes figures with ``--plot DIR``. A fit that does not converge prints its
+diagnostics and exits with status 3; unreadable data exits with status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from cevns.experiments.analysis import Analysis, AnalysisResult
+from cevns.experiments.releases import CSI_2021, LAR_2020, ReleaseFormatError
+from cevns.stats.likelihood import ConvergenceError
+
+__all__ = ["find_release", "register", "run_demo_fit"]
+
+console = Console(stderr=True)
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option("--data", help="Release folder (or a folder containing it)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")]
+PlotOption = Annotated[
+    Path | None, typer.Option("--plot", help="Write projection and profile figures here.")
+]
+SystOption = Annotated[
+    bool, typer.Option("--systematics/--no-systematics", help="Profile the shape/flux nuisances.")
+]
+
+
+def find_release(name: str, data: Path | None) -> Path:
+    """Locate release ``name``: ``data`` itself, ``data/name``, ``$CEVNS_COHERENT_DATA/name``
+    or ``../shared/data/name``; raise ``FileNotFoundError`` saying how to fetch it."""
+    candidates: list[Path] = []
+    if data is not None:
+        candidates += [data, data / name]
+    else:
+        env = os.environ.get("CEVNS_COHERENT_DATA")
+        if env:
+            candidates.append(Path(env) / name)
+        candidates.append(Path("..") / "shared" / "data" / name)
+    spec = CSI_2021 if name == CSI_2021.name else LAR_2020
+    for folder in candidates:
+        if folder.is_dir() and all((folder / f).is_file() for f in list(spec.files)[:1]):
+            return folder
+    raise FileNotFoundError(
+        f"data: release {name!r} not found in {', '.join(str(c) for c in candidates)}; "
+        f"get it with `cevns data fetch {name} --to DIR` and pass --data DIR"
+    )
+
+
+def _run(
+    build: Callable[[], Analysis],
+    *,
+    as_json: bool,
+    plot: Path | None,
+    scan: np.ndarray,
+) -> None:
+    try:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                      console=console, transient=True) as progress:
+            task = progress.add_task("reading the release and building the likelihood")
+            analysis = build()
+
+            def say(message: str) -> None:
+                progress.update(task, description=message)
+
+            result = analysis.run(scan=scan, progress=say)
+            if plot is not None:
+                say(f"writing figures to {plot}")
+                from cevns.experiments.plots import plot_analysis
+
+                paths = plot_analysis(analysis, result, plot)
+    except (FileNotFoundError, ReleaseFormatError, ValueError) as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(code=2) from exc
+    except ConvergenceError as exc:
+        console.print(f"[red]fit did not converge:[/red] {exc.result.message}")
+        if as_json:
+            typer.echo(json.dumps({"converged": False, "fit": exc.result.as_dict()}, indent=2))
+        raise typer.Exit(code=3) from exc
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), indent=2))
+    else:
+        _print(result)
+    if plot is not None:
+        for path in paths:
+            console.print(f"wrote {path}")
+
+
+def _fmt(value: float, error: float) -> str:
+    return f"{value:.1f} ± {error:.1f}"
+
+
+def _published(pub: dict[str, Any], key: str) -> str:
+    entry = pub.get(key)
+    if isinstance(entry, list) and len(entry) >= 2:
+        return f"{entry[0]} ± {entry[1]}"
+    return "—"
+
+
+def _print(result: AnalysisResult) -> None:
+    out = Console()
+    table = Table(title=f"{result.name} ({result.data_version})")
+    table.add_column("component")
+    table.add_column("fitted events", justify="right")
+    table.add_column("stat. only", justify="right")
+    table.add_column("published", justify="right")
+    for key, (value, error) in result.yields.items():
+        table.add_row(key, _fmt(value, error), f"± {result.stat_only_errors[key]:.1f}",
+                      _published(result.published, key))
+    out.print(table)
+    params = Table(title="fitted parameters")
+    params.add_column("parameter")
+    params.add_column("value ± error", justify="right")
+    for name, value, error in zip(result.fit.parameter_names, result.fit.values,
+                                  result.fit.errors, strict=True):
+        params.add_row(name, f"{value:.4g} ± {error:.2g}")
+    out.print(params)
+    mu, lo, hi = result.signal_strength
+    out.print(f"CEvNS signal strength μ = {mu:.3f} {lo:+.3f} / {hi:+.3f} (MINOS)")
+    out.print(f"CEvNS significance: {result.significance:.2f} σ (√q₀, other parameters profiled)")
+    out.print(f"χ²/dof (Poisson deviance): {result.fit.chi2:.1f}/{result.fit.ndof}")
+    if result.cross_section is not None and result.sm_cross_section is not None:
+        v, l_, h = (x / 1e-40 for x in result.cross_section)
+        out.print(f"flux-averaged σ = {v:.1f} −{l_:.1f} +{h:.1f} × 10⁻⁴⁰ cm² "
+                  f"(SM {result.sm_cross_section / 1e-40:.1f} × 10⁻⁴⁰ cm²)")
+
+
+def run_demo_fit(data: Path | None = None, out: Console | None = None) -> bool:
+    """Fit CsI 2021 if the release is found (``data`` or the default places) and print the
+    summary; otherwise print how to fetch it. Returns whether a fit ran (for ``make demo``)."""
+    out = out or Console()
+    try:
+        folder = find_release(CSI_2021.name, data)
+    except FileNotFoundError as exc:
+        out.print(f"[yellow]CsI 2021 fit skipped:[/yellow] {exc}")
+        return False
+    from cevns.experiments.csi2021 import build_csi_2021
+
+    result = build_csi_2021(folder).run()
+    _print(result)
+    return True
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``fit`` command group to ``app``."""
+    fit_app = typer.Typer(help="Fit the public COHERENT data releases.", no_args_is_help=True)
+
+    @fit_app.command("coherent-csi-2021")
+    def fit_csi(data: DataOption = None, as_json: JsonOption = False, plot: PlotOption = None,
+                systematics: SystOption = True) -> None:
+        """CsI[Na] 2021: PE × arrival-time Poisson likelihood (PRL 129 (2022) 081801)."""
+        from cevns.experiments.csi2021 import build_csi_2021
+
+        _run(lambda: build_csi_2021(find_release(CSI_2021.name, data), systematics=systematics),
+             as_json=as_json, plot=plot, scan=np.linspace(0.3, 1.5, 25))
+
+    @fit_app.command("coherent-lar-2020")
+    def fit_lar(data: DataOption = None, as_json: JsonOption = False, plot: PlotOption = None,
+                systematics: SystOption = True) -> None:
+        """CENNS-10 Analysis A: energy × F90 × time likelihood (PRL 126 (2021) 012002)."""
+        from cevns.experiments.lar2020 import build_lar_2020
+
+        _run(lambda: build_lar_2020(find_release(LAR_2020.name, data), systematics=systematics),
+             as_json=as_json, plot=plot, scan=np.linspace(0.0, 3.0, 31))
+
+    @fit_app.command("joint")
+    def fit_joint(
+        data: Annotated[Path | None, typer.Option(
+            "--data", help="Folder containing both releases.")] = None,
+        as_json: JsonOption = False,
+        plot: PlotOption = None,
+        separate: Annotated[bool, typer.Option(
+            "--separate-signals", help="One signal strength per detector.")] = False,
+    ) -> None:
+        """Joint CsI 2021 + CENNS-10 fit with the SNS flux nuisance shared."""
+        from cevns.experiments.joint import build_joint
+
+        _run(lambda: build_joint(find_release(CSI_2021.name, data),
+                                 find_release(LAR_2020.name, data),
+                                 common_signal=not separate),
+             as_json=as_json, plot=plot, scan=np.linspace(0.3, 1.5, 25))
+
+    app.add_typer(fit_app, name="fit")
