@@ -81,9 +81,9 @@ def test_presets_and_flux() -> None:
     ("kwargs", "field"),
     [
         ({"thermal_power": -1.0}, "thermal_power"),
-        ({"thermal_power": 1.0, "fission_fractions": {"U235": 0.5, "Pu239": 0.4}}, "fission_fractions"),
+        ({"thermal_power": 1.0, "fission_fractions": {"U235": 0.5, "Pu239": 0.4}}, "fission_"),
         ({"thermal_power": 1.0, "fission_fractions": {"U233": 1.0}}, "fission_fractions"),
-        ({"thermal_power": 1.0, "fission_fractions": {"U235": 1.2, "U238": -0.2}}, "fission_fractions"),
+        ({"thermal_power": 1.0, "fission_fractions": {"U235": 1.2, "U238": -0.2}}, "fission_"),
         ({"thermal_power": 1.0, "distance": -5.0}, "distance"),
     ],
 )
