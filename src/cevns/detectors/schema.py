@@ -751,7 +751,9 @@ def parse_detector(text: str, path: str = "<string>", base: Path | None = None) 
     try:
         model = DetectorFile.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        # A misspelt key also makes the intended one "missing": report the typo first.
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        err = errors[0]
         loc = tuple(err["loc"])
         msg = err["msg"]
         if err["type"] == "missing":
@@ -761,6 +763,8 @@ def parse_detector(text: str, path: str = "<string>", base: Path | None = None) 
         elif err["type"] == "union_tag_invalid":
             msg = f"unknown kind {err.get('input', {}).get('kind')!r}; {msg}"
         msg = msg.removeprefix("Value error, ")
+        if len(errors) > 1:
+            msg += f" [and {len(errors) - 1} more problem(s)]"
         raise _error(path, text, loc, msg) from None
     try:
         return _build(model, base)
