@@ -182,3 +182,43 @@ def test_trace_csv(tmp_path: object) -> None:
     bad.write_text("time,current\n0,0\n1,1\n2,0\n")
     with pytest.raises(ValueError, match=r"^time"):
         TabulatedPulse.from_csv(bad)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    weights=st.lists(st.floats(0.0, 10.0), min_size=1, max_size=30).filter(lambda w: sum(w) > 0),
+    widths=st.lists(st.floats(1.0, 500.0), min_size=30, max_size=30),
+    tau=st.sampled_from([TAU_PI, TAU_MU]),
+)
+def test_trace_recursion_matches_direct_sum(
+    weights: list[float], widths: list[float], tau: float
+) -> None:
+    """The bin recursion equals the direct sum Σ d_i [F(t−a_i) − F(t−b_i)] to 1e-12 (invariant)."""
+    edges = np.concatenate(([0.0], np.cumsum(widths[: len(weights)])))
+    pulse = TabulatedPulse(tuple(edges.tolist()), tuple(weights))
+    t = np.linspace(-100.0, edges[-1] + 5 * tau, 301)
+    lo, hi = edges[:-1], edges[1:]
+    d = np.array(weights) / np.sum(weights) / (hi - lo)
+
+    def big_f(x: np.ndarray) -> np.ndarray:
+        return -np.expm1(-np.maximum(x, 0.0) / tau)
+
+    direct = np.sum((big_f(t[:, None] - lo) - big_f(t[:, None] - hi)) * d, axis=1)
+    np.testing.assert_allclose(pulse.exp_convolved_pdf(t, tau), direct, atol=1e-12 * d.max())
+
+
+def test_rectangular_pdf_closed_form() -> None:
+    """Flat bin [0, W] ⊗ Exp(τ): (1 − e^{−t/τ})/W inside, (e^{−(t−W)/τ} − e^{−t/τ})/W after."""
+    width = 600.0
+    pulse = TabulatedPulse.rectangular(0.0, width)
+    t = np.array([-5.0, 100.0, 599.0, 700.0, 2000.0])
+    expected = np.where(
+        t < 0,
+        0.0,
+        np.where(
+            t < width,
+            -np.expm1(-t / TAU_PI) / width,
+            (np.exp(-(t - width) / TAU_PI) - np.exp(-t / TAU_PI)) / width,
+        ),
+    )
+    np.testing.assert_allclose(pulse.exp_convolved_pdf(t, TAU_PI), expected, rtol=1e-12, atol=0)

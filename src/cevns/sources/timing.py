@@ -20,7 +20,9 @@ Both convolutions are done **analytically** here:
   law), so the delayed PDF is a two-term combination of exponentially modified
   pulses.
 * A tabulated (histogram) trace is piecewise constant; its convolution with an
-  exponential is a closed-form sum over the trace bins.
+  exponential is closed-form, evaluated with a recursion over the trace bins.
+* For any pulse ``X`` and ``Y ~ Exp(τ)``: ``CDF_{X+Y}(t) = F_X(t) − τ f_{X+Y}(t)``
+  (because ``τ f′_{X+Y} = f_X − f_{X+Y}``).
 
 All times are in ns; PDFs in 1/ns; CDFs and bin probabilities are pure numbers.
 Every function is vectorised over the time argument.
@@ -319,31 +321,38 @@ class TabulatedPulse:
         return out
 
     def exp_convolved_pdf(self, t: ArrayLike, lifetime: float) -> FloatArray:
-        """Trace ⊗ Exp(τ): ``Σ_i p_i/w_i [F(t − a_i) − F(t − b_i)]``, ``F(u) = 1 − e^{−u/τ}``."""
-        tt = _check_times(t)[..., None]
+        """Trace ⊗ Exp(τ) density (1/ns), exact for the piecewise-constant trace.
+
+        With ``d_i = p_i / w_i`` the density in bin ``i`` and ``S_k`` the contribution of all
+        bins up to ``k`` evaluated at their right edge ``b_k``, the recursion
+        ``S_k = S_{k−1} e^{−w_k/τ} + d_k (1 − e^{−w_k/τ})`` gives, for ``a_j <= t < b_j``,
+        ``f(t) = S_{j−1} e^{−(t − a_j)/τ} + d_j (1 − e^{−(t − a_j)/τ})`` and, after the trace,
+        ``f(t) = S_last e^{−(t − b_last)/τ}``. The loop runs over trace bins only.
+        """
+        tt = _check_times(t)
         lo, hi, p = self._arrays
-
-        def big_f(u: FloatArray) -> FloatArray:
-            out: FloatArray = -np.expm1(-np.maximum(u, 0.0) / lifetime)
-            return out
-
-        terms = (big_f(tt - lo) - big_f(tt - hi)) * (p / (hi - lo))
-        out: FloatArray = np.sum(terms, axis=-1)
+        width = hi - lo
+        dens = p / width
+        decay = np.exp(-width / lifetime)
+        at_right = np.empty_like(dens)  # S_k
+        running = 0.0
+        for k in range(dens.size):
+            running = running * float(decay[k]) + float(dens[k]) * (1.0 - float(decay[k]))
+            at_right[k] = running
+        before = np.concatenate(([0.0], at_right[:-1]))  # S_{j-1}
+        j = np.clip(np.searchsorted(hi, tt, side="right"), 0, dens.size - 1)
+        u_in = np.maximum(tt - lo[j], 0.0)
+        e_in = np.exp(-u_in / lifetime)
+        inside = before[j] * e_in + dens[j] * (1.0 - e_in)
+        after = at_right[-1] * np.exp(-np.maximum(tt - hi[-1], 0.0) / lifetime)
+        out: FloatArray = np.where(tt < lo[0], 0.0, np.where(tt >= hi[-1], after, inside))
         return out
 
     def exp_convolved_cdf(self, t: ArrayLike, lifetime: float) -> FloatArray:
-        """Trace ⊗ Exp(lifetime) CDF: ``Σ_i p_i/w_i [G(t − a_i) − G(t − b_i)]``, ``G = ∫F``."""
-        tt = _check_times(t)[..., None]
-        lo, hi, p = self._arrays
-
-        def big_g(u: FloatArray) -> FloatArray:
-            v = np.maximum(u, 0.0)
-            out: FloatArray = v + lifetime * np.expm1(-v / lifetime)
-            return out
-
-        terms = (big_g(tt - lo) - big_g(tt - hi)) * (p / (hi - lo))
-        out: FloatArray = np.clip(np.sum(terms, axis=-1), 0.0, 1.0)
-        return out
+        """Trace ⊗ Exp(τ) CDF: ``F_pulse(t) − τ f(t)`` (exact for any pulse and exponential)."""
+        tt = _check_times(t)
+        out: FloatArray = self.cdf(tt) - lifetime * self.exp_convolved_pdf(tt, lifetime)
+        return np.clip(out, 0.0, 1.0)
 
     def describe(self) -> str:
         """E.g. ``tabulated trace, 120 bins over 0–1200 ns``."""
