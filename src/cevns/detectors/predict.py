@@ -188,17 +188,25 @@ def _compile_kernel(detector: Detector, physics: _Physics) -> _Kernel:
     )
 
 
-def _deposit(grid: FloatArray, visible: FloatArray) -> FloatArray:
-    """Matrix ``D[g, k]`` spreading a unit at ``visible[k]`` linearly over grid nodes."""
+def _deposit(grid: FloatArray, visible: FloatArray, events: FloatArray) -> FloatArray:
+    """Spread ``events[..., k]`` at energies ``visible[k]`` linearly onto the grid nodes.
+
+    Returns ``(..., n_g)``: ``Σ_k events[..., k] D[g, k]`` with ``D`` the linear-interpolation
+    weights, so that ``K @ result`` is the kernel interpolated at each ``visible[k]``.
+    """
     n_g = grid.size
     e = np.clip(visible, 0.0, grid[-1])
     idx = np.clip(np.searchsorted(grid, e, side="right") - 1, 0, n_g - 2)
     frac = (e - grid[idx]) / (grid[idx + 1] - grid[idx])
-    d = np.zeros((n_g, e.size))
-    cols = np.arange(e.size)
-    d[idx, cols] = 1.0 - frac
-    d[idx + 1, cols] += frac
-    return d
+    lead = events.shape[:-1]
+    flat = events.reshape(-1, events.shape[-1])
+    rows = np.arange(flat.shape[0])[:, None] * n_g
+    out = np.bincount(
+        np.concatenate([(rows + idx).ravel(), (rows + idx + 1).ravel()]),
+        weights=np.concatenate([(flat * (1.0 - frac)).ravel(), (flat * frac).ravel()]),
+        minlength=flat.shape[0] * n_g,
+    )
+    return np.asarray(out, dtype=float).reshape(*lead, n_g)
 
 
 @dataclass(frozen=True)
@@ -225,6 +233,7 @@ class Prediction:
     components: FloatArray
     _physics: _Physics = field(repr=False, compare=False)
     _kernel: _Kernel = field(repr=False, compare=False)
+    _fine: FloatArray = field(repr=False, compare=False)  # (n_f, n_i, n_fine) before ε(x)
 
     # ----------------------------------------------------------------- views
     @property
@@ -363,8 +372,14 @@ class Prediction:
             else:
                 steps[name] = value
         detector = self.detector.with_response(**steps) if steps else self.detector
-        comps = _components(detector, self._physics, self._kernel) * normalisation
-        return replace(self, detector=detector, components=comps)
+        new_eff = detector.response.efficiency
+        old_eff = resp.efficiency
+        reuse = "quenching" not in steps and not any(
+            e is not None and e.variable == "recoil_energy" for e in (new_eff, old_eff)
+        )
+        fine = self._fine if reuse else _fine_counts(detector, self._physics, self._kernel)
+        comps = _components(detector, self._physics, self._kernel, fine) * normalisation
+        return replace(self, detector=detector, components=comps, _fine=fine)
 
 
 def _overlap(edges: FloatArray, window: tuple[float, float] | None, name: str) -> FloatArray:
@@ -377,7 +392,8 @@ def _overlap(edges: FloatArray, window: tuple[float, float] | None, name: str) -
     return np.asarray(inter / np.diff(edges), dtype=float)
 
 
-def _components(detector: Detector, physics: _Physics, kernel: _Kernel) -> FloatArray:
+def _fine_counts(detector: Detector, physics: _Physics, kernel: _Kernel) -> FloatArray:
+    """Events per fine observable sub-bin, ``(n_f, n_i, n_fine)``, before ε(observable)."""
     resp = detector.response
     eff = resp.efficiency
     n_f = len(physics.flavours)
@@ -391,9 +407,18 @@ def _components(detector: Detector, physics: _Physics, kernel: _Kernel) -> Float
         events = r * w  # (n_f, n_T)
         if eff is not None and eff.variable == "recoil_energy":
             events = events * eff(t)
-        dep = _deposit(grid, resp.quenching.visible_energy(t, iso.Z, iso.A))
-        v[:, i, :] = events @ dep.T
-    y = v @ kernel.kernel_t  # (n_f, n_i, n_fine)
+        v[:, i, :] = _deposit(grid, resp.quenching.visible_energy(t, iso.Z, iso.A), events)
+    return np.asarray(v @ kernel.kernel_t, dtype=float)
+
+
+def _components(
+    detector: Detector, physics: _Physics, kernel: _Kernel, fine: FloatArray
+) -> FloatArray:
+    """Counts per coarse bin from the fine-bin events (efficiency, F90, time applied here)."""
+    resp = detector.response
+    eff = resp.efficiency
+    n_f = len(physics.flavours)
+    y = fine
     if eff is not None and eff.variable == "observable":
         y = y * eff(kernel.fine_points)
     binning = detector.binning
@@ -465,7 +490,8 @@ def predict(
     spectra, dilution = _detector_spectra(src, detector, survival)
     physics = _compute_physics(spectra, src, detector, units, model, dilution)
     kernel = _compile_kernel(detector, physics)
-    comps = _components(detector, physics, kernel)
+    fine = _fine_counts(detector, physics, kernel)
+    comps = _components(detector, physics, kernel, fine)
     return Prediction(
         detector=detector,
         exposure=units,
@@ -474,6 +500,7 @@ def predict(
         components=comps,
         _physics=physics,
         _kernel=kernel,
+        _fine=fine,
     )
 
 
