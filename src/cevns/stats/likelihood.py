@@ -131,8 +131,9 @@ class FitResult:
     nll
         ``−ln L`` at the minimum; ``chi2 = 2 × data part`` is the Poisson deviance.
     converged
-        MIGRAD's validity flag (EDM below tolerance, positive-definite covariance, no limit hit
-        by the call budget); ``message`` gives the diagnostics when it is false.
+        MIGRAD's validity flag (EDM below tolerance, call budget not exhausted) and a HESSE
+        covariance that did not have to be forced positive definite; ``message`` gives the
+        diagnostics when it is false.
     minos
         Asymmetric (MINOS) errors ``(lower, upper)`` by parameter name, when requested.
     """
@@ -261,11 +262,19 @@ def fit(
             raise ValueError(f"start: need {model.init.size} values, got {x0.size}")
     m = _minuit(likelihood, x0, fixed)
     m.migrad()
-    if not m.valid:  # one retry from the reached point with the more careful strategy
-        m.strategy = 2
-        m.migrad()
     m.hesse()
-    valid = bool(m.valid)
+    if not _healthy(m):
+        # Retry with MINUIT's careful strategy, then from the model's nominal start (both
+        # strategies): a covariance that had to be forced positive-definite means
+        # the quadratic approximation (and hence every error) is not trustworthy.
+        for restart, strategy in ((x0, 2), (model.init.copy(), 1), (model.init.copy(), 2)):
+            m = _minuit(likelihood, restart, fixed)
+            m.strategy = strategy
+            m.migrad()
+            m.hesse()
+            if _healthy(m):
+                break
+    valid = _healthy(m)
     minos_errors: dict[str, tuple[float, float]] = {}
     if valid:
         for name in minos:
@@ -316,6 +325,11 @@ def fit(
     return result
 
 
+def _healthy(m: Minuit) -> bool:
+    fmin = m.fmin
+    return bool(m.valid and fmin is not None and not fmin.has_made_posdef_covar)
+
+
 def _diagnose(m: Minuit) -> str:
     fmin = m.fmin
     if fmin is None:
@@ -327,6 +341,8 @@ def _diagnose(m: Minuit) -> str:
         reasons.append(f"EDM {fmin.edm:.3g} above tolerance")
     if not fmin.has_posdef_covar:
         reasons.append("covariance not positive definite")
+    if fmin.has_made_posdef_covar:
+        reasons.append("covariance had to be forced positive definite")
     if fmin.hesse_failed:
         reasons.append("HESSE failed")
     if not fmin.has_valid_parameters:
