@@ -1,0 +1,379 @@
+"""``cevns predict`` and ``cevns detectors``: expected CEvNS counts of any detector.
+
+``cevns predict NAME|FILE.toml [--exposure Q] [--roi LOW:HIGH ...] [--json] [--output F]
+[--plot F.png]`` predicts a built-in detector (``cevns detectors`` lists them) or a user's
+TOML file with its own source and exposure, prints a table per energy bin and flavour with
+the totals per isotope, and writes CSV/JSON (units in every header) and a figure (recoil
+spectrum by flavour, observable spectrum, arrival time, energy × time).
+
+``--exposure`` takes a quantity with its unit: an integrated beam energy (``"13.99 GWh"``,
+converted with the source's proton energy), a live time (``"1 year"``, at the source's
+nominal rate), or a number of source units (``"3.2e23 POT"``, ``"1 burst"``,
+``"1e27 fission"``). ``--roi`` takes ``LOW:HIGH`` with units, in the observable
+(``"8 PE:60 PE"``, ``"5 keV:40 keV"``) or in time (``"0 us:6 us"``); it may be repeated.
+
+Exit status: 0 on success, 2 on bad input (the message names the parameter).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .. import units as u
+from ..detectors import Detector, Prediction, list_detectors, load_detector, predict
+
+__all__ = [
+    "parse_exposure",
+    "parse_roi",
+    "plot_prediction",
+    "prediction_payload",
+    "print_prediction",
+    "register",
+    "write_prediction",
+]
+
+console = Console()
+_SOURCE_UNITS = ("POT", "burst", "fission", "fissions", "units")
+
+
+def parse_exposure(text: str, detector: Detector) -> tuple[float, str]:
+    """Exposure in source units from ``"13.99 GWh"``, ``"1 year"`` or ``"3.2e23 POT"``."""
+    m = re.match(r"^\s*([-+0-9.eE]+)\s*(\S+)\s*$", text)
+    if m and m.group(2) in _SOURCE_UNITS:
+        value = float(m.group(1))
+        if not (np.isfinite(value) and value > 0):
+            raise ValueError(f"exposure: must be > 0, got {text!r}")
+        return value, f"{value:.4g} {m.group(2)}"
+    source = detector.source
+    for dimension in ("beam_energy", "time"):
+        try:
+            quantity = u.parse_quantity(text, dimension, name="exposure")
+        except ValueError:
+            continue
+        if quantity <= 0:
+            raise ValueError(f"exposure: must be > 0, got {text!r}")
+        if dimension == "beam_energy":
+            energy = getattr(source, "proton_energy", None)
+            if energy is None:
+                raise ValueError("exposure: a beam energy needs a beam source with a proton energy")
+            pot = quantity / energy
+            return pot, f"{text} = {pot:.4g} POT"
+        rate = getattr(source, "normalisation_rate", None)
+        if rate is None:
+            raise ValueError("exposure: a live time needs a source with a rate per second")
+        n = float(rate) * quantity / u.s
+        unit = getattr(source, "normalisation_unit", "source units")
+        return n, f"{text} = {n:.4g} {unit}"
+    raise ValueError(
+        f"exposure: cannot read {text!r}; give a beam energy ('13.99 GWh'), a live time "
+        f"('1 year') or source units ('3.2e23 POT', '1 burst', '1e27 fission')"
+    )
+
+
+def parse_roi(texts: list[str], detector: Detector) -> tuple[
+    tuple[float, float] | None, tuple[float, float] | None
+]:
+    """``LOW:HIGH`` windows (with units) → (energy window in observable units, time window ns)."""
+    energy: tuple[float, float] | None = None
+    time: tuple[float, float] | None = None
+    for text in texts:
+        parts = text.split(":")
+        if len(parts) != 2:
+            raise ValueError(f"roi: write LOW:HIGH with units, e.g. '8 PE:60 PE', got {text!r}")
+        if all(p.strip().endswith("PE") for p in parts):
+            if detector.binning.observable != "PE":
+                raise ValueError("roi: this detector's observable is an energy, not PE")
+            lo, hi = (float(p.strip()[:-2]) for p in parts)
+            energy = (lo, hi)
+            continue
+        try:
+            lo, hi = (u.parse_quantity(p, "time", name="roi") for p in parts)
+            time = (lo, hi)
+            continue
+        except ValueError:
+            pass
+        lo, hi = (u.parse_quantity(p, "energy", name="roi") for p in parts)
+        if detector.binning.observable == "PE":
+            raise ValueError("roi: this detector's observable is PE; write e.g. '8 PE:60 PE'")
+        energy = (lo, hi)
+    for window in (energy, time):
+        if window is not None and not window[1] > window[0]:
+            raise ValueError(f"roi: need LOW < HIGH, got {window}")
+    return energy, time
+
+
+def _energy_unit(detector: Detector) -> tuple[str, float]:
+    return ("PE", 1.0) if detector.binning.observable == "PE" else ("keV", u.keV)
+
+
+def prediction_payload(
+    pred: Prediction,
+    exposure_label: str,
+    roi: tuple[tuple[float, float] | None, tuple[float, float] | None] = (None, None),
+) -> dict[str, Any]:
+    """Everything a user needs in JSON: edges with units, counts, totals, decompositions."""
+    det = pred.detector
+    unit, scale = _energy_unit(det)
+    b = det.binning
+    payload: dict[str, Any] = {
+        "detector": det.name,
+        "description": det.description,
+        "target": str(det.target),
+        "mass_kg": det.mass / u.kg,
+        "distance_m": det.distance / u.m,
+        "exposure": exposure_label,
+        "exposure_source_units": pred.exposure,
+        "counts_unit": "expected events",
+        "energy_observable": b.observable,
+        f"energy_edges_{unit}": [x / scale for x in b.energy_edges],
+        "axes": ["energy", *(["f90"] if b.psd_edges else []), *(["time"] if b.time_edges else [])],
+        "counts": pred.counts.tolist(),
+        "total": pred.total,
+        "by_flavour": {f.value: float(v.sum()) for f, v in pred.by_flavour().items()},
+        "by_isotope": {k: float(v.sum()) for k, v in pred.by_isotope().items()},
+        "energy_counts_by_flavour": {
+            f.value: v.reshape(v.shape[0], -1).sum(axis=1).tolist()
+            for f, v in pred.by_flavour().items()
+        },
+        "references": list(det.references),
+        "assumptions": list(det.assumptions),
+    }
+    if b.psd_edges is not None:
+        payload["f90_edges"] = list(b.psd_edges)
+    if b.time_edges is not None:
+        payload["time_edges_us"] = [t / u.us for t in b.time_edges]
+    energy, time = roi
+    if energy is not None or time is not None:
+        payload["roi"] = {
+            f"energy_{unit}": None if energy is None else [x / scale for x in energy],
+            "time_us": None if time is None else [t / u.us for t in time],
+            "total": pred.total_in(energy, time),
+        }
+    return payload
+
+
+def print_prediction(pred: Prediction, exposure_label: str, roi: Any = (None, None)) -> None:
+    """Rich table: counts per energy bin and flavour, then totals by isotope and in the ROI."""
+    det = pred.detector
+    unit, scale = _energy_unit(det)
+    edges = np.asarray(det.binning.energy_edges) / scale
+    title = f"{det.name}: expected CEvNS counts, {exposure_label}"
+    table = Table(title=title)
+    table.add_column(f"{det.binning.observable} bin [{unit}]")
+    by_flavour = pred.by_flavour()
+    for f in pred.flavours:
+        table.add_column(f.symbol, justify="right")
+    table.add_column("total", justify="right")
+    per_flavour = {
+        f: v.reshape(v.shape[0], -1).sum(axis=1) for f, v in by_flavour.items()
+    }
+    energy_counts = pred.energy_counts()
+    for i in range(len(edges) - 1):
+        table.add_row(
+            f"{edges[i]:g}–{edges[i + 1]:g}",
+            *(f"{per_flavour[f][i]:.3g}" for f in pred.flavours),
+            f"{energy_counts[i]:.3g}",
+        )
+    table.add_row(
+        "all", *(f"{per_flavour[f].sum():.4g}" for f in pred.flavours), f"{pred.total:.4g}",
+        style="bold",
+    )
+    console.print(table)
+    iso = ", ".join(f"{k} {v.sum():.4g}" for k, v in pred.by_isotope().items())
+    console.print(f"by isotope: {iso}")
+    energy, time = roi
+    if energy is not None or time is not None:
+        console.print(f"in the region of interest: {pred.total_in(energy, time):.4g} events")
+    if det.binning.time_edges is not None:
+        t = np.asarray(det.binning.time_edges) / u.us
+        console.print(f"arrival-time window {t[0]:g}–{t[-1]:g} µs, {len(t) - 1} bins")
+
+
+def write_prediction(pred: Prediction, path: Path, exposure_label: str, roi: Any) -> None:
+    """CSV (one row per bin; units in the header) or JSON, by the file suffix."""
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        path.write_text(json.dumps(prediction_payload(pred, exposure_label, roi), indent=2))
+        return
+    if suffix != ".csv":
+        raise ValueError(f"output: use a .csv or .json file name, got {path.name!r}")
+    det = pred.detector
+    unit, scale = _energy_unit(det)
+    b = det.binning
+    e = np.asarray(b.energy_edges) / scale
+    grids: list[np.ndarray[Any, Any]] = [np.arange(len(e) - 1)]
+    header = [f"energy_low [{unit}]", f"energy_high [{unit}]"]
+    if b.psd_edges is not None:
+        grids.append(np.arange(len(b.psd_edges) - 1))
+        header += ["f90_low [1]", "f90_high [1]"]
+    if b.time_edges is not None:
+        grids.append(np.arange(len(b.time_edges) - 1))
+        header += ["time_low [us]", "time_high [us]"]
+    header += [f"{f.value} [events]" for f in pred.flavours] + ["total [events]"]
+    by_flavour = pred.by_flavour()
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        handle.write(f"# {det.name}: expected CEvNS counts, {exposure_label}\n")
+        writer.writerow(header)
+        for index in np.ndindex(*pred.counts.shape):
+            row: list[Any] = [f"{e[index[0]]:g}", f"{e[index[0] + 1]:g}"]
+            k = 1
+            if b.psd_edges is not None:
+                row += [f"{b.psd_edges[index[k]]:g}", f"{b.psd_edges[index[k] + 1]:g}"]
+                k += 1
+            if b.time_edges is not None:
+                t = np.asarray(b.time_edges) / u.us
+                row += [f"{t[index[k]]:g}", f"{t[index[k] + 1]:g}"]
+            row += [f"{by_flavour[f][index]:.6g}" for f in pred.flavours]
+            row.append(f"{pred.counts[index]:.6g}")
+            writer.writerow(row)
+
+
+def plot_prediction(pred: Prediction, path: Path) -> None:
+    """Four panels: recoil spectrum by flavour, observable spectrum, arrival time, energy × time."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    det = pred.detector
+    unit, scale = _energy_unit(det)
+    fig, axes = plt.subplots(2, 2, figsize=(11, 8))
+    ax = axes[0, 0]
+    for iso_name, (t, rates) in pred.recoil_spectrum().items():
+        for f, r in zip(pred.flavours, rates, strict=True):
+            ax.plot(t / u.keV, r * u.keV, label=f"{f.symbol} on {iso_name}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("nuclear recoil energy T [keVnr]")
+    ax.set_ylabel("dN/dT [events / keVnr]")
+    ax.set_title("recoil spectrum (before detector response)")
+    ax.legend(fontsize=6, ncol=2)
+
+    ax = axes[0, 1]
+    e = np.asarray(det.binning.energy_edges) / scale
+    de = np.diff(e)
+    for f, v in pred.by_flavour().items():
+        ax.stairs(v.reshape(v.shape[0], -1).sum(axis=1) / de, e, label=f.symbol)
+    ax.stairs(pred.energy_counts() / de, e, label="total", color="k")
+    ax.set_xlabel(f"{det.binning.observable} [{unit}]")
+    ax.set_ylabel(f"events / {unit}")
+    ax.set_title("observable spectrum")
+    ax.legend(fontsize=8)
+
+    ax = axes[1, 0]
+    ax2 = axes[1, 1]
+    if det.binning.time_edges is not None:
+        t = np.asarray(det.binning.time_edges) / u.us
+        dt = np.diff(t)
+        for f, v in pred.by_flavour().items():
+            ax.stairs(v.reshape(-1, v.shape[-1]).sum(axis=0) / dt, t, label=f.symbol)
+        ax.stairs(pred.time_counts() / dt, t, label="total", color="k")
+        ax.set_xlabel("arrival time [µs]")
+        ax.set_ylabel("events / µs")
+        ax.set_title("arrival time")
+        ax.legend(fontsize=8)
+        c = pred.counts
+        grid = c.sum(axis=1) if c.ndim == 3 else c
+        mesh = ax2.pcolormesh(t, e, grid / np.outer(de, dt), shading="flat")
+        fig.colorbar(mesh, ax=ax2, label=f"events / ({unit} µs)")
+        ax2.set_xlabel("arrival time [µs]")
+        ax2.set_ylabel(f"{det.binning.observable} [{unit}]")
+        ax2.set_title("energy × time")
+    else:
+        for a in (ax, ax2):
+            a.text(0.5, 0.5, "no time binning", ha="center", va="center")
+            a.set_axis_off()
+    fig.suptitle(f"{det.name}: {pred.total:.4g} expected CEvNS events")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def _detectors_table(as_json: bool) -> None:
+    rows: list[dict[str, Any]] = []
+    for name in list_detectors():
+        det = load_detector(name)
+        rows.append(
+            {
+                "name": name,
+                "target": str(det.target),
+                "mass_kg": det.mass / u.kg,
+                "distance_m": det.distance / u.m,
+                "source": getattr(det.source, "name", ""),
+                "exposure": det.exposure_label,
+                "description": det.description,
+            }
+        )
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    table = Table(title="Built-in detectors (cevns predict NAME)")
+    for col in ("name", "target", "mass [kg]", "distance [m]", "source", "default exposure"):
+        table.add_column(col, justify="right" if col[0] in "md" else "left")
+    for r in rows:
+        table.add_row(
+            str(r["name"]), str(r["target"]), f"{r['mass_kg']:g}", f"{r['distance_m']:g}",
+            str(r["source"]), str(r["exposure"]),
+        )
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``predict`` and ``detectors`` commands to ``app``."""
+
+    @app.command("detectors")
+    def detectors(
+        as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    ) -> None:
+        """List the built-in detectors."""
+        _detectors_table(as_json)
+
+    @app.command("predict")
+    def predict_command(
+        detector: Annotated[str, typer.Argument(help="Built-in name or a detector TOML file.")],
+        exposure: Annotated[
+            str | None,
+            typer.Option(help="'13.99 GWh', '1 year', '3.2e23 POT', '1 burst' (default: file)."),
+        ] = None,
+        roi: Annotated[
+            list[str] | None,
+            typer.Option(help="LOW:HIGH with units ('8 PE:60 PE', '0 us:6 us'); repeatable."),
+        ] = None,
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print JSON instead of a table.")
+        ] = False,
+        output: Annotated[Path | None, typer.Option(help="Write a .csv or .json file.")] = None,
+        plot: Annotated[Path | None, typer.Option(help="Write a .png figure.")] = None,
+    ) -> None:
+        """Expected CEvNS counts of a detector in its observable bins."""
+        try:
+            det = load_detector(detector)
+            if exposure is not None:
+                units, label = parse_exposure(exposure, det)
+            else:
+                if det.exposure is None:
+                    raise ValueError("exposure: the detector file has none; pass --exposure")
+                units, label = det.exposure, det.exposure_label
+            windows = parse_roi(roi or [], det)
+            pred = predict(None, det, units)
+            if output is not None:
+                write_prediction(pred, output, label, windows)
+            if plot is not None:
+                plot_prediction(pred, plot)
+        except ValueError as exc:
+            Console(stderr=True).print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(code=2) from exc
+        if as_json:
+            typer.echo(json.dumps(prediction_payload(pred, label, windows), indent=2))
+        else:
+            print_prediction(pred, label, windows)
