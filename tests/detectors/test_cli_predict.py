@@ -85,3 +85,12 @@ def test_exposure_and_roi_parsing() -> None:
     assert time == pytest.approx((0.0, 2000.0))
     with pytest.raises(ValueError, match=r"^roi:"):
         parse_roi(["60 keV:20 keV"], lar)
+
+
+def test_demo_prediction_payload() -> None:
+    """`make demo` helper: CsI 2021 SM prediction, 341 ± 43 (seed 002; tolerance the 1σ)."""
+    from cevns.cli.predict import run_demo_prediction
+
+    payload = run_demo_prediction(as_json=False)
+    assert abs(payload["total"] - 341.0) < 43.4
+    assert len(payload["counts"]) == 9 and len(payload["counts"][0]) == 11

@@ -184,3 +184,38 @@ def test_bad_input() -> None:
         predict(steady, det, POT).with_nuisances(normalisation=-1.0)
     with pytest.raises(ValueError, match=r"^efficiency:"):
         predict(steady, det, POT).with_nuisances(efficiency=1.0)
+
+
+def test_nuisances_are_relative_to_nominal_and_light_yield() -> None:
+    pred = predict(None, load_detector("csi-2021"))
+    once = pred.with_nuisances(quenching=[1.0, 0.0])
+    twice = once.with_nuisances(quenching=[1.0, 0.0])
+    np.testing.assert_allclose(twice.counts, once.counts, rtol=1e-12)
+    back = once.with_nuisances(quenching=[0.0, 0.0])
+    np.testing.assert_allclose(back.counts, pred.counts, rtol=1e-12)
+    same = pred.with_nuisances(light_yield=1.0)
+    np.testing.assert_allclose(same.counts, pred.counts, rtol=1e-9)
+    brighter = pred.with_nuisances(light_yield=1.1)
+    assert brighter.total > pred.total  # more light: more events above the PE threshold
+    restored = brighter.with_nuisances(efficiency=0.0)
+    np.testing.assert_allclose(restored.counts, pred.counts, rtol=1e-9)
+    with pytest.raises(ValueError, match=r"^light_yield:"):
+        pred.with_nuisances(light_yield=0.0)
+
+
+def test_response_matrix_reproduces_counts() -> None:
+    """Σ_k R[e, f, k] · Σ_flavour w_k dN/dT(T_k) equals the time-summed counts (1e-10)."""
+    det = load_detector("cenns10-2020")
+    pred = predict(None, det)
+    total = np.zeros(pred.counts.shape[:-1])
+    for name, (t, rates) in pred.recoil_spectrum().items():
+        nodes, matrix = pred.response_matrix(name)
+        np.testing.assert_array_equal(nodes, t)
+        weights = pred._physics.recoil_weights[pred.isotopes.index(name)]
+        assert matrix.shape == (*pred.counts.shape[:-1], t.size)
+        assert np.all(matrix >= 0) and np.all(matrix.sum(axis=(0, 1)) <= 1 + 1e-9)
+        total += matrix @ (rates.sum(axis=0) * weights)
+    time_integrated = predict(None, det.with_binning(replace(det.binning, time_edges=None)))
+    np.testing.assert_allclose(total, time_integrated.counts, rtol=1e-10, atol=1e-14)
+    with pytest.raises(ValueError, match=r"^isotope:"):
+        pred.response_matrix("Xe131")

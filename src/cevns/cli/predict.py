@@ -38,6 +38,7 @@ __all__ = [
     "prediction_payload",
     "print_prediction",
     "register",
+    "run_demo_prediction",
     "write_prediction",
 ]
 
@@ -326,6 +327,26 @@ def _detectors_table(as_json: bool) -> None:
             str(r["source"]), str(r["exposure"]),
         )
     console.print(table)
+
+
+def run_demo_prediction(as_json: bool = False) -> dict[str, Any]:
+    """``make demo``: the COHERENT CsI 2021 SM prediction in its PE × time bins, printed.
+
+    Prints the table (or JSON) and returns the JSON payload; the published SM prediction is
+    341 ± 11 (th) ± 42 (exp) events (PRL 129 (2022) 081801).
+    """
+    det = load_detector("csi-2021")
+    pred = predict(None, det)
+    payload = prediction_payload(pred, det.exposure_label)
+    payload["published_sm_prediction"] = "341 ± 11 (th) ± 42 (exp) (PRL 129 (2022) 081801)"
+    if as_json:
+        typer.echo(json.dumps(payload, indent=2))
+    else:
+        print_prediction(pred, det.exposure_label)
+        console.print(
+            "published SM prediction: 341 ± 11 (th) ± 42 (exp) events (PRL 129 (2022) 081801)"
+        )
+    return payload
 
 
 def register(app: typer.Typer) -> None:

@@ -39,7 +39,7 @@ from ..physics.rates import recoil_spectrum
 from ..physics.targets import Isotope
 from ..sources.spectrum import Spectrum
 from .beam import Exposure, NeutrinoSource, source_spectra, source_time_probabilities
-from .detector import Detector
+from .detector import Detector, ResponseChain
 from .efficiency import Efficiency, GaussianF90, TimeEfficiency
 from .quenching import Quenching
 
@@ -234,6 +234,7 @@ class Prediction:
     _physics: _Physics = field(repr=False, compare=False)
     _kernel: _Kernel = field(repr=False, compare=False)
     _fine: FloatArray = field(repr=False, compare=False)  # (n_f, n_i, n_fine) before ε(x)
+    _nominal: ResponseChain | None = field(default=None, repr=False, compare=False)
 
     # ----------------------------------------------------------------- views
     @property
@@ -338,6 +339,7 @@ class Prediction:
         time_efficiency: float | TimeEfficiency | None = None,
         psd: float | GaussianF90 | None = None,
         normalisation: float = 1.0,
+        light_yield: float | None = None,
     ) -> Prediction:
         """Re-predict after moving response nuisances, reusing the physics and kernel.
 
@@ -345,19 +347,23 @@ class Prediction:
         ----------
         quenching, efficiency, time_efficiency, psd
             Either a number (or sequence, for several quenching directions) of standard
-            deviations applied to the detector's nominal step through its ``shifted``
-            method, or a replacement step object. None keeps the step.
+            deviations applied to the *nominal* step of the original prediction through its
+            ``shifted`` method, or a replacement step object. None keeps the current step.
         normalisation
             Overall factor (e.g. flux ``1 + θσ``), >= 0.
+        light_yield
+            Factor on the nominal light yield (gain), > 0. This recompiles the smearing
+            kernel (a few ms rather than < 1 ms).
         """
         if not (np.isfinite(normalisation) and normalisation >= 0):
             raise ValueError(f"normalisation: must be finite and >= 0, got {normalisation}")
-        resp = self.detector.response
+        nominal_chain = self._nominal or self.detector.response
+        resp = nominal_chain
         steps: dict[str, Any] = {}
         if quenching is not None:
             steps["quenching"] = (
                 resp.quenching.shifted(quenching)
-                if isinstance(quenching, (int, float, Sequence, np.ndarray))
+                if isinstance(quenching, int | float | Sequence | np.ndarray)
                 else quenching
             )
         for name, value in (("efficiency", efficiency), ("time_efficiency", time_efficiency),
@@ -365,21 +371,63 @@ class Prediction:
             if value is None:
                 continue
             nominal = getattr(resp, name)
-            if isinstance(value, (int, float)):
+            if isinstance(value, int | float):
                 if nominal is None:
                     raise ValueError(f"{name}: the detector has no {name} step to shift")
                 steps[name] = nominal.shifted(value)
             else:
                 steps[name] = value
+        kernel = self._kernel
+        if light_yield is not None:
+            if not (np.isfinite(light_yield) and light_yield > 0):
+                raise ValueError(f"light_yield: factor must be finite and > 0, got {light_yield}")
+            steps["smearing"] = nominal_chain.smearing.scaled_yield(light_yield)
+        elif self.detector.response.smearing is not nominal_chain.smearing:
+            steps["smearing"] = nominal_chain.smearing  # back to the nominal gain
         detector = self.detector.with_response(**steps) if steps else self.detector
+        if detector.response.smearing is not self.detector.response.smearing:
+            kernel = _compile_kernel(detector, self._physics)
         new_eff = detector.response.efficiency
-        old_eff = resp.efficiency
-        reuse = "quenching" not in steps and not any(
-            e is not None and e.variable == "recoil_energy" for e in (new_eff, old_eff)
+        old_eff = self.detector.response.efficiency
+        reuse = (
+            kernel is self._kernel
+            and detector.response.quenching is self.detector.response.quenching
+            and not any(
+                e is not None and e.variable == "recoil_energy" and e is not old_eff
+                for e in (new_eff,)
+            )
         )
-        fine = self._fine if reuse else _fine_counts(detector, self._physics, self._kernel)
-        comps = _components(detector, self._physics, self._kernel, fine) * normalisation
-        return replace(self, detector=detector, components=comps, _fine=fine)
+        fine = self._fine if reuse else _fine_counts(detector, self._physics, kernel)
+        comps = _components(detector, self._physics, kernel, fine) * normalisation
+        return replace(
+            self, detector=detector, components=comps, _fine=fine, _kernel=kernel,
+            _nominal=nominal_chain,
+        )
+
+    def response_matrix(self, isotope: str) -> tuple[FloatArray, FloatArray]:
+        """The compiled response of one isotope: ``(T nodes [MeV], R)``.
+
+        ``R[..., k]`` (shape ``binning energy[/F90] shape + (n_T,)``) is the probability that a
+        recoil of energy ``T_k`` is recorded in each observable bin, with quenching, smearing,
+        energy efficiency and F90 template applied (time acts per flavour, separately).
+        """
+        names = [i.symbol for i in self._physics.isotopes]
+        if isotope not in names:
+            raise ValueError(f"isotope: {isotope!r} is not in this target; allowed: {names}")
+        i = names.index(isotope)
+        iso = self._physics.isotopes[i]
+        t = self._physics.recoil_nodes[i]
+        resp = self.detector.response
+        unit = np.eye(t.size)
+        if resp.efficiency is not None and resp.efficiency.variable == "recoil_energy":
+            unit = unit * resp.efficiency(t)
+        visible = resp.quenching.visible_energy(t, iso.Z, iso.A)
+        v = _deposit(self._kernel.visible_grid, visible, unit)
+        # the recoil nodes take the place of the isotope axis: (1, n_T, n_fine)
+        fine = (v @ self._kernel.kernel_t)[None]
+        det = self.detector.with_binning(replace(self.detector.binning, time_edges=None))
+        coarse = _components(det, self._physics, self._kernel, fine)[0]  # (n_T, ...)
+        return t, np.moveaxis(coarse, 0, -1)
 
 
 def _overlap(edges: FloatArray, window: tuple[float, float] | None, name: str) -> FloatArray:
@@ -501,6 +549,7 @@ def predict(
         _physics=physics,
         _kernel=kernel,
         _fine=fine,
+        _nominal=detector.response,
     )
 
 
