@@ -25,7 +25,7 @@ from ..flavours import Flavour
 from .base import SurvivalProbability, flux_from_spectra
 from .exposure import protons_per_second
 from .spectrum import FloatArray, SpectralLine, Spectrum
-from .timing import GaussianPulse, ProtonPulse, decay_chain_cdf, decay_chain_pdf
+from .timing import SNS_LAR2020_TRACE, ProtonPulse, decay_chain_cdf, decay_chain_pdf
 
 
 def prompt_line_energy() -> float:
@@ -237,7 +237,7 @@ class StoppedPionSource:
     proton_energy: float
     beam_power: float
     repetition_rate: float
-    pulse: ProtonPulse = field(default_factory=lambda: GaussianPulse(440.0, 150.0))
+    pulse: ProtonPulse = field(default_factory=lambda: SNS_LAR2020_TRACE)
     neutrino_yield: NeutrinoYield = YIELD_LAR_2020
     nu_e_bar_fraction: float = 0.0
     description: str = ""

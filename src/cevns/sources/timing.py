@@ -409,3 +409,10 @@ def decay_chain_cdf(pulse: ProtonPulse, t: ArrayLike, lifetimes: Sequence[float]
         start=np.zeros(np.shape(t)),
     )
     return np.clip(out, 0.0, 1.0)
+
+
+#: SNS proton-on-target trace of the COHERENT LAr 2020 data release
+#: (``LArParametersAnlA.yaml``, ``snsPOTTraceTiming``): Gaussian, mean 440 ns, σ 150 ns.
+SNS_LAR2020_TRACE = GaussianPulse(440.0, 150.0)
+#: One-sigma uncertainty (ns) on the mean of :data:`SNS_LAR2020_TRACE` (same file: ± 200 ns).
+SNS_LAR2020_TRACE_MEAN_UNCERTAINTY = 200.0
