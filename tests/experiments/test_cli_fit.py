@@ -31,13 +31,16 @@ runner = CliRunner()
 
 def test_fit_lar_json_and_plots(lar_dir: Path, tmp_path: Path) -> None:
     res = runner.invoke(_app(), ["fit", "coherent-lar-2020", "--data", str(lar_dir), "--json",
-                                 "--plot", str(tmp_path)])
+                                 "--plot", str(tmp_path), "--pyhf", str(tmp_path / "ws.json")])
     assert res.exit_code == 0, res.output
     payload = json.loads(res.stdout[res.stdout.index("{"):])
     assert payload["data_version"].startswith("coherent-lar-2020@")
     assert "mu_cevns" in payload["fit"]["parameters"]
     assert payload["fit"]["correlation"]["matrix"]
     assert payload["yields"]["cevns"]["value"] == pytest.approx(159, rel=0.03)
+    ws = json.loads((tmp_path / "ws.json").read_text())
+    assert ws["measurements"][0]["config"]["poi"] == "mu_cevns"
+    assert len(ws["observations"][0]["data"]) == 960
     names = sorted(p.name for p in tmp_path.glob("*.png"))
     assert names == ["coherent-lar-2020_F90.png", "coherent-lar-2020_energy.png",
                      "coherent-lar-2020_profile.png", "coherent-lar-2020_time.png"]

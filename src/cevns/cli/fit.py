@@ -38,6 +38,11 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the full result 
 PlotOption = Annotated[
     Path | None, typer.Option("--plot", help="Write projection and profile figures here.")
 ]
+PyhfOption = Annotated[
+    Path | None,
+    typer.Option("--pyhf", help="Also write the likelihood as a pyhf JSON workspace here "
+                 "(approximate mappings are listed)."),
+]
 SystOption = Annotated[
     bool, typer.Option("--systematics/--no-systematics", help="Profile the shape/flux nuisances.")
 ]
@@ -70,6 +75,7 @@ def _run(
     as_json: bool,
     plot: Path | None,
     scan: np.ndarray,
+    pyhf: Path | None = None,
 ) -> None:
     try:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -101,6 +107,16 @@ def _run(
     if plot is not None:
         for path in paths:
             console.print(f"wrote {path}")
+    if pyhf is not None:
+        from cevns.stats.pyhf_export import to_pyhf_workspace
+
+        workspace, notes = to_pyhf_workspace(analysis.likelihood, analysis.signal_parameter,
+                                             channel=analysis.name, approximate=True)
+        pyhf.write_text(json.dumps(workspace, indent=1))
+        console.print(f"wrote pyhf workspace {pyhf}"
+                      + (f" ({len(notes)} approximate mappings)" if notes else ""))
+        for note in notes:
+            console.print(f"  approximation: {note}")
 
 
 def _fmt(value: float, error: float) -> str:
@@ -164,21 +180,21 @@ def register(app: typer.Typer) -> None:
 
     @fit_app.command("coherent-csi-2021")
     def fit_csi(data: DataOption = None, as_json: JsonOption = False, plot: PlotOption = None,
-                systematics: SystOption = True) -> None:
+                systematics: SystOption = True, pyhf: PyhfOption = None) -> None:
         """CsI[Na] 2021: PE × arrival-time Poisson likelihood (PRL 129 (2022) 081801)."""
         from cevns.experiments.csi2021 import build_csi_2021
 
         _run(lambda: build_csi_2021(find_release(CSI_2021.name, data), systematics=systematics),
-             as_json=as_json, plot=plot, scan=np.linspace(0.3, 1.5, 25))
+             as_json=as_json, plot=plot, scan=np.linspace(0.3, 1.5, 25), pyhf=pyhf)
 
     @fit_app.command("coherent-lar-2020")
     def fit_lar(data: DataOption = None, as_json: JsonOption = False, plot: PlotOption = None,
-                systematics: SystOption = True) -> None:
+                systematics: SystOption = True, pyhf: PyhfOption = None) -> None:
         """CENNS-10 Analysis A: energy × F90 × time likelihood (PRL 126 (2021) 012002)."""
         from cevns.experiments.lar2020 import build_lar_2020
 
         _run(lambda: build_lar_2020(find_release(LAR_2020.name, data), systematics=systematics),
-             as_json=as_json, plot=plot, scan=np.linspace(0.0, 3.0, 31))
+             as_json=as_json, plot=plot, scan=np.linspace(0.0, 3.0, 31), pyhf=pyhf)
 
     @fit_app.command("joint")
     def fit_joint(

@@ -1,5 +1,6 @@
 """General binned likelihoods: models, Poisson likelihood, fits, profiles, toys, pyhf export."""
 
+from cevns.stats.data import BinnedData, BinnedDataError, histogram_events, read_binned_csv
 from cevns.stats.likelihood import (
     BinnedLikelihood,
     ConvergenceError,
@@ -19,8 +20,11 @@ from cevns.stats.model import (
     Sample,
     combine_models,
 )
+from cevns.stats.pyhf_export import to_pyhf_workspace
 
 __all__ = [
+    "BinnedData",
+    "BinnedDataError",
     "BinnedLikelihood",
     "BinnedModel",
     "ConvergenceError",
@@ -34,6 +38,9 @@ __all__ = [
     "combine_models",
     "discovery_significance",
     "fit",
+    "histogram_events",
     "profile",
+    "read_binned_csv",
+    "to_pyhf_workspace",
     "toy_pulls",
 ]
