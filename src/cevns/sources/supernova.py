@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
+from scipy.integrate import trapezoid
 from scipy.special import gammaln
 
 from .. import units as u
@@ -292,7 +293,7 @@ def spectra_from_snewpy(
             rows[key].append(_to_value(initial[key], "1 / (erg s)") * erg_per_mev)
     out: dict[Flavour, Spectrum] = {}
     for key, flavours in mapping.items():
-        per_mev = np.trapezoid(np.array(rows[key]), t_s, axis=0)
+        per_mev = trapezoid(np.array(rows[key]), t_s, axis=0)
         values = np.maximum(per_mev, 0.0)
 
         def density(x: FloatArray, values: FloatArray = values) -> FloatArray:
