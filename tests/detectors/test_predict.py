@@ -219,3 +219,13 @@ def test_response_matrix_reproduces_counts() -> None:
     np.testing.assert_allclose(total, time_integrated.counts, rtol=1e-10, atol=1e-14)
     with pytest.raises(ValueError, match=r"^isotope:"):
         pred.response_matrix("Xe131")
+
+
+def test_survival_probability_acts_at_the_detector() -> None:
+    """A constant survival probability P = 0.5 halves every bin (reactor source, exact)."""
+    det = load_detector("conus")
+    full = predict(None, det)
+    half = predict(None, det, survival=lambda e, length, flavour: np.full_like(e, 0.5))
+    np.testing.assert_allclose(half.counts, 0.5 * full.counts, rtol=1e-12)
+    with pytest.raises(ValueError, match=r"^survival:"):
+        predict(SteadySource(stopped_pion_spectra()), _rate_detector(), POT, survival=lambda *a: 1)

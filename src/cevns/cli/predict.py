@@ -300,6 +300,10 @@ def plot_prediction(pred: Prediction, path: Path) -> None:
     plt.close(fig)
 
 
+def _distance_text(distance: float) -> str:
+    return f"{distance / u.kpc:g} kpc" if distance > 1e3 * u.km else f"{distance / u.m:g} m"
+
+
 def _detectors_table(as_json: bool) -> None:
     rows: list[dict[str, Any]] = []
     for name in list_detectors():
@@ -319,11 +323,12 @@ def _detectors_table(as_json: bool) -> None:
         typer.echo(json.dumps(rows, indent=2))
         return
     table = Table(title="Built-in detectors (cevns predict NAME)")
-    for col in ("name", "target", "mass [kg]", "distance [m]", "source", "default exposure"):
+    for col in ("name", "target", "mass [kg]", "distance", "source", "default exposure"):
         table.add_column(col, justify="right" if col[0] in "md" else "left")
     for r in rows:
         table.add_row(
-            str(r["name"]), str(r["target"]), f"{r['mass_kg']:g}", f"{r['distance_m']:g}",
+            str(r["name"]), str(r["target"]), f"{r['mass_kg']:g}",
+            _distance_text(r["distance_m"] * u.m),
             str(r["source"]), str(r["exposure"]),
         )
     console.print(table)

@@ -16,7 +16,7 @@ Units: energies MeV, lengths cm, times ns, masses kg (:mod:`cevns.units`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -174,7 +174,6 @@ class Detector:
     recoil_energy_min: float | None = None
     references: tuple[str, ...] = ()
     assumptions: tuple[str, ...] = ()
-    metadata: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         if not (np.isfinite(self.mass) and self.mass > 0):
