@@ -13,6 +13,56 @@ Errors are :class:`DetectorFileError` (a ``ValueError``) whose message starts wi
 the dotted field name and names the file and line, e.g.::
 
     detector.mass: must be > 0, got -1 kg (bad.toml, line 6)
+
+A complete file (every value should carry a ``#`` comment naming its source)::
+
+    [detector]
+    name = "my-argon"
+    target = "Ar"                       # isotope, element or formula (Target.parse)
+    mass = "24.4 kg"
+    distance = "27.5 m"
+    recoil_energy_min = "1 keV"         # optional lower end of the recoil grid
+    references = ["..."]
+    assumptions = ["..."]
+
+    [source]                            # optional: stopped_pion | reactor | supernova
+    kind = "stopped_pion"
+    facility = "sns"                    # cevns.sources facility catalogue
+    neutrino_yield = "lar2020"          # preset or number (ν per flavour per POT)
+    proton_energy = "1.0 GeV"           # optional overrides: beam_power, pulse_mean, pulse_sigma
+
+    [exposure]                          # one of: protons_on_target, source_units,
+    beam_energy = "6.12 GWh"            #   beam_energy, live_time (+ beam_power)
+
+    [quenching]                         # constant | linear | polynomial | lindhard | table
+    kind = "linear"
+    intercept = 0.246
+    slope = "0.00078 /keV"
+
+    [smearing]                          # gaussian | poisson | gamma | none
+    kind = "gaussian"
+    observable = "energy"               # or "PE" with light_yield = "13.35 /keV"
+    stochastic = "0.58 sqrt(keV)"       # σ² = a² E + (b E)² + c²: stochastic, constant, noise
+
+    [efficiency]                        # optional: sigmoid | step | table (points/values or file)
+    kind = "step"
+    variable = "observable"             # or "recoil_energy"
+    unit = "keV"                        # "PE" or an energy unit for thresholds/abscissae
+    threshold = 5.0
+
+    [time_efficiency]                   # optional: exponential | constant
+    kind = "exponential"
+    start = "0.52 us"
+    decay_rate = "0.0494 /us"
+
+    [psd]                               # optional: gaussian_f90 (needs binning.psd_edges)
+
+    [binning]
+    observable = "energy"
+    energy_unit = "keV"                 # "PE" when observable = "PE"
+    energy_edges = [0, 10, 20, 40]
+    time_unit = "us"                    # optional time axis
+    time_edges = [0, 1, 2, 6]
 """
 
 from __future__ import annotations
