@@ -83,3 +83,15 @@ def test_data_verify_and_fetch_offline(lar_dir: Path, tmp_path: Path,
     assert "by hand" in res.output.replace("\n", " ")
     res = runner.invoke(_app(), ["data", "fetch", "nope", "--to", str(tmp_path)])
     assert res.exit_code == 2
+
+
+def test_demo_fit_runs_or_explains(csi_dir: Path, tmp_path: Path) -> None:
+    from rich.console import Console
+
+    pytest.importorskip("cevns.detectors.coherent")
+    out = Console(record=True, width=120)
+    assert fit_cli.run_demo_fit(csi_dir, out) is True
+    assert "coherent-csi-2021" in out.export_text()
+    out = Console(record=True, width=200)
+    assert fit_cli.run_demo_fit(tmp_path / "absent", out) is False
+    assert "cevns data fetch coherent-csi-2021" in out.export_text()

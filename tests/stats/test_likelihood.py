@@ -120,3 +120,24 @@ def test_observed_bad_input() -> None:
         toy_pulls(BinnedLikelihood(m, np.ones(5)), "mu", m.init, 0, seed=1)
     with pytest.raises(ValueError, match=r"^values: need an increasing"):
         profile(BinnedLikelihood(m, np.ones(5)), "mu", [1.0])
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    counts=st.lists(st.integers(0, 200), min_size=5, max_size=5),
+    mu=st.floats(0.01, 5.0),
+    bnorm=st.floats(-3.0, 3.0),
+)
+def test_deviance_is_non_negative_and_zero_at_saturation(counts: list[int], mu: float,
+                                                         bnorm: float) -> None:
+    """Poisson deviance 2(−ln L)_data ≥ 0 for any expectation, = 0 when ν = n (Baker–Cousins)."""
+    m = _model()
+    lik = BinnedLikelihood(m, np.array(counts, dtype=float))
+    x = m.vector({"mu": mu, "bnorm": bnorm})
+    assert lik.data_nll(x) >= -1e-9
+    sat = BinnedLikelihood(m, m.expected(x).reshape(m.shape))
+    assert sat.data_nll(x) == pytest.approx(0.0, abs=1e-9)

@@ -130,8 +130,8 @@ def _published(pub: dict[str, Any], key: str) -> str:
     return "—"
 
 
-def _print(result: AnalysisResult) -> None:
-    out = Console()
+def _print(result: AnalysisResult, out: Console | None = None) -> None:
+    out = out or Console()
     table = Table(title=f"{result.name} ({result.data_version})")
     table.add_column("component")
     table.add_column("fitted events", justify="right")
@@ -170,7 +170,7 @@ def run_demo_fit(data: Path | None = None, out: Console | None = None) -> bool:
     from cevns.experiments.csi2021 import build_csi_2021
 
     result = build_csi_2021(folder).run()
-    _print(result)
+    _print(result, out)
     return True
 
 
@@ -188,12 +188,21 @@ def register(app: typer.Typer) -> None:
              as_json=as_json, plot=plot, scan=np.linspace(0.3, 1.5, 25), pyhf=pyhf)
 
     @fit_app.command("coherent-lar-2020")
-    def fit_lar(data: DataOption = None, as_json: JsonOption = False, plot: PlotOption = None,
-                systematics: SystOption = True, pyhf: PyhfOption = None) -> None:
+    def fit_lar(
+        data: DataOption = None,
+        as_json: JsonOption = False,
+        plot: PlotOption = None,
+        systematics: SystOption = True,
+        pyhf: PyhfOption = None,
+        signal: Annotated[str, typer.Option(
+            "--signal", help="CEvNS template: 'release' PDF or our own 'prediction'.")
+        ] = "release",
+    ) -> None:
         """CENNS-10 Analysis A: energy × F90 × time likelihood (PRL 126 (2021) 012002)."""
         from cevns.experiments.lar2020 import build_lar_2020
 
-        _run(lambda: build_lar_2020(find_release(LAR_2020.name, data), systematics=systematics),
+        _run(lambda: build_lar_2020(find_release(LAR_2020.name, data), systematics=systematics,
+                                    signal=signal),
              as_json=as_json, plot=plot, scan=np.linspace(0.0, 3.0, 31), pyhf=pyhf)
 
     @fit_app.command("joint")

@@ -79,6 +79,7 @@ def build_lar_2020(
     release: LArRelease2020 | str | Path,
     *,
     systematics: bool = True,
+    signal: str = "release",
     cevns_template: FloatArray | None = None,
     flux_parameter: str = "flux",
     signal_parameter: str = "mu_cevns",
@@ -92,16 +93,26 @@ def build_lar_2020(
     systematics
         Include the shape (HistoSys) and flux nuisances; ``False`` gives the
         normalisation-only likelihood.
+    signal
+        ``"release"`` (default): CEvNS from the release PDF ``cevnspdf.txt`` (128 events);
+        ``"prediction"``: our own SM prediction in the same binning
+        (:func:`cevns.detectors.coherent.cenns10_prediction` with the release efficiency).
     cevns_template
-        Expected CEvNS counts at the SM (shape ``(12, 8, 10)``, events per bin) from our own
-        prediction; ``None`` (default) uses the release PDF ``cevnspdf.txt``. With our own
-        template the release's F90/timing shape variations are applied as relative shifts.
+        Explicit expected CEvNS counts at the SM (shape ``(12, 8, 10)``, events per bin);
+        overrides ``signal``. With our own template the release's F90/timing shape
+        variations are applied as relative shifts.
     flux_parameter, signal_parameter
         Parameter names (a joint fit shares ``flux_parameter`` between detectors).
     """
     rel = release if isinstance(release, LArRelease2020) else load_lar_2020(release)
     h = rel.histograms
     release_cevns = h["cevns"]
+    if signal not in ("release", "prediction"):
+        raise ValueError(f"signal: must be 'release' or 'prediction', got {signal!r}")
+    if cevns_template is None and signal == "prediction":
+        from cevns.detectors.coherent import cenns10_prediction
+
+        cevns_template = cenns10_prediction(rel.folder).counts
     if cevns_template is None:
         cevns = release_cevns
     else:
