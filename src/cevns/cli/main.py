@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,7 +11,6 @@ from rich.console import Console
 from rich.table import Table
 
 from .. import __version__
-from .. import units as u
 from ..flavours import Flavour
 from ..physics.cross_section import target_flux_averaged_cross_section
 from ..sources.stopped_pion import stopped_pion_spectra
@@ -93,14 +93,28 @@ def xsec(
 
 @app.command("demo")
 def demo(
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            help="Folder holding the COHERENT releases (default: ../shared/data if present).",
+        ),
+    ] = None,
 ) -> None:
-    """The main job on built-in defaults."""
-    table = stopped_pion_cross_section_table()
-    if as_json:
-        typer.echo(json.dumps({"unit": "cm2", "per": "nucleus", "cross_sections": table}, indent=2))
-        return
-    _print_cross_sections(table)
+    """The main job on built-in defaults.
+
+    Prints the flux-averaged SM cross sections for the demo targets, the COHERENT CsI 2021
+    prediction in its PE × arrival-time bins, and fits the CsI 2021 data when the release is
+    found (else says how to fetch it).
+    """
+    from .fit import run_demo_fit
+    from .predict import run_demo_prediction
+
+    _print_cross_sections(stopped_pion_cross_section_table())
+    console.rule("COHERENT CsI[Na] 2021: Standard-Model prediction")
+    run_demo_prediction()
+    console.rule("COHERENT CsI[Na] 2021: fit to the public data")
+    run_demo_fit(data, console)
 
 
 @app.command("version")
@@ -109,5 +123,17 @@ def version() -> None:
     typer.echo(__version__)
 
 
+def _register_command_groups() -> None:
+    """Attach each layer's commands (one module per command group)."""
+    from . import data as data_commands
+    from . import fit as fit_commands
+    from . import predict as predict_commands
+    from . import sources as source_commands
+
+    for module in (source_commands, predict_commands, fit_commands, data_commands):
+        module.register(app)
+
+
+_register_command_groups()
+
 __all__ = ["app", "stopped_pion_cross_section_table"]
-_ = u  # units imported for subcommand modules' convenience
