@@ -185,3 +185,17 @@ def test_builtin_files_cite_every_value(name: str) -> None:
     det = load_detector(name)
     assert det.references, f"{name}: no references"
     assert det.name == name
+
+
+def test_documented_example_loads() -> None:
+    """The annotated example in cevns.detectors.schema's docstring is a valid file."""
+    import textwrap
+
+    from cevns.detectors import schema
+
+    doc = schema.__doc__ or ""
+    block = doc.split("A complete file", 1)[1].split("::", 1)[1]
+    text = textwrap.dedent(block).strip()
+    det = parse_detector(text, "docstring example")
+    assert det.name == "my-argon"
+    assert det.exposure == pytest.approx(6.12 * u.GWh / u.GeV, rel=1e-12)  # POT = E_beam / E_p

@@ -55,7 +55,7 @@ A complete file (every value should carry a ``#`` comment naming its source)::
     start = "0.52 us"
     decay_rate = "0.0494 /us"
 
-    [psd]                               # optional: gaussian_f90 (needs binning.psd_edges)
+    # [psd] (optional) kind = "gaussian_f90", needs binning.psd_edges
 
     [binning]
     observable = "energy"
