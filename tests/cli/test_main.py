@@ -28,3 +28,12 @@ def test_xsec_table_and_bad_target() -> None:
     bad = runner.invoke(app, ["xsec", "-t", "Unobtainium"])
     assert bad.exit_code == 2
     assert "target" in bad.output
+
+
+def test_demo_runs_prediction_and_fit(shared_data: object) -> None:
+    """`make demo`: cross-section table, CsI 2021 prediction, and the CsI 2021 fit."""
+    result = runner.invoke(app, ["demo", "--data", str(shared_data)])
+    assert result.exit_code == 0, result.output
+    assert "191" in result.output  # CsI ⟨σ⟩ in 10⁻⁴⁰ cm²
+    assert "341 ± 11" in result.output  # the published prediction is quoted next to ours
+    assert "significance" in result.output
