@@ -95,3 +95,33 @@ def test_demo_fit_runs_or_explains(csi_dir: Path, tmp_path: Path) -> None:
     out = Console(record=True, width=200)
     assert fit_cli.run_demo_fit(tmp_path / "absent", out) is False
     assert "cevns data fetch coherent-csi-2021" in out.export_text()
+
+
+def test_non_converged_fit_exits_3_with_diagnostics(lar_dir: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from cevns.experiments.analysis import Analysis
+    from cevns.stats import (
+        BinnedLikelihood,
+        BinnedModel,
+        ConvergenceError,
+        NormFactor,
+        Parameter,
+        Sample,
+        fit,
+    )
+
+    flat = BinnedModel([Sample("s", np.ones(3), (NormFactor("a"),))],
+                       [Parameter("a", 1.0), Parameter("unused", 1.0)])
+    failed = fit(BinnedLikelihood(flat, np.ones(3)), require_convergence=False)
+
+    def broken_run(self: Analysis, **kwargs: object) -> None:
+        raise ConvergenceError("fit did not converge: " + failed.message, failed)
+
+    monkeypatch.setattr(Analysis, "run", broken_run)
+    res = runner.invoke(_app(), ["fit", "coherent-lar-2020", "--data", str(lar_dir), "--json"])
+    assert res.exit_code == 3
+    assert "did not converge" in res.output
+    payload = json.loads(res.stdout[res.stdout.index("{"):])
+    assert payload["converged"] is False and payload["fit"]["message"]
