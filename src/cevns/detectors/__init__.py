@@ -45,7 +45,7 @@ from .efficiency import (
     StepEfficiency,
     TabulatedEfficiency,
 )
-from .predict import Prediction, predict
+from .prediction import Prediction, predict
 from .quenching import (
     ConstantQuenching,
     LindhardQuenching,

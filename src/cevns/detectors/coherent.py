@@ -1,6 +1,6 @@
 """COHERENT predictions in the binnings of the published analyses (interface for the fits).
 
-Two entry points, each returning a :class:`~cevns.detectors.predict.Prediction`:
+Two entry points, each returning a :class:`~cevns.detectors.prediction.Prediction`:
 
 ``csi_2021_prediction(release_dir, exposure, model, energy_edges, time_edges)``
     CsI[Na] 2021 (PRL 129 (2022) 081801). ``.counts`` has shape ``(n_PE_bins, n_time_bins)``
@@ -39,7 +39,7 @@ from .beam import Exposure
 from .catalogue import load_detector
 from .detector import Detector, ObservableBinning
 from .efficiency import SigmoidEfficiency, TabulatedEfficiency
-from .predict import Prediction, predict
+from .prediction import Prediction, predict
 from .quenching import PolynomialQuenching
 
 CSI_RELEASE = "coherent-csi-2021"
