@@ -34,3 +34,9 @@ def test_bench_cenns10_prediction_from_scratch(benchmark: BenchmarkFixture) -> N
     detector = load_detector("cenns10-2020")
     pred = benchmark(predict, None, detector)
     assert pred.counts.shape == (12, 8, 10)
+
+
+def test_bench_csi_2021_timing_nuisance(benchmark: BenchmarkFixture) -> None:
+    pred = predict(None, load_detector("csi-2021"))
+    shifted = benchmark(pred.with_nuisances, time_shift=50.0)
+    assert shifted.counts.shape == (9, 11)

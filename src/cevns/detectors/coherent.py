@@ -8,7 +8,8 @@ Two entry points, each returning a :class:`~cevns.detectors.prediction.Predictio
     ``.detector.binning``). Nuisances: ``.with_nuisances(quenching=[θ0, θ1],
     efficiency=θ, time_efficiency=θ, normalisation=1 + θ_flux·0.10)`` where ``θ0``, ``θ1``
     follow the release's two ±1σ quenching models (``scintRespCoefficients.txt``) and
-    ``θ`` the efficiency variants (``effCoefficients.txt``).
+    ``θ`` the efficiency variants (``effCoefficients.txt``); ``time_shift=δt`` (ns) delays the
+    arrival times (beam-timing nuisance) and ``light_yield=f`` scales the gain.
 
 ``cenns10_prediction(release_dir=None, exposure=None, model=None)``
     CENNS-10 Analysis A (PRL 126 (2021) 012002; release arXiv:2006.12659). ``.counts``
