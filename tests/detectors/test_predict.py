@@ -12,12 +12,14 @@ from hypothesis import strategies as st
 from cevns import units as u
 from cevns.detectors import (
     ConstantQuenching,
+    ConstantTimeEfficiency,
     Detector,
     Exposure,
     NoSmearing,
     ObservableBinning,
     ResponseChain,
     SteadySource,
+    StepEfficiency,
     load_detector,
     predict,
 )
@@ -263,3 +265,26 @@ def test_time_shift_nuisance_matches_moved_edges() -> None:
     np.testing.assert_allclose(back.counts, pred.counts, rtol=1e-12)
     with pytest.raises(ValueError, match=r"^time_shift:"):
         predict(None, load_detector("d2o")).with_nuisances(time_shift=1.0)
+
+
+_CSI = predict(None, load_detector("csi-2021"))
+_CSI_NO_EFF = _CSI.with_nuisances(
+    efficiency=StepEfficiency(0.0), time_efficiency=ConstantTimeEfficiency(1.0)
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    q0=st.floats(min_value=-3, max_value=3),
+    q1=st.floats(min_value=-3, max_value=3),
+    eff=st.floats(min_value=-3, max_value=3),
+    shift=st.floats(min_value=-300, max_value=300),
+)
+def test_counts_non_negative_and_bounded_by_full_efficiency(
+    q0: float, q1: float, eff: float, shift: float
+) -> None:
+    """Invariant: any nuisance point gives counts >= 0, and efficiencies <= 1 never add events."""
+    moved = _CSI.with_nuisances(quenching=[q0, q1], efficiency=eff, time_shift=shift)
+    assert np.all(moved.counts >= 0)
+    unit = _CSI_NO_EFF.with_nuisances(quenching=[q0, q1], time_shift=shift)
+    assert np.all(moved.counts <= unit.counts * (1 + 1e-12) + 1e-15)

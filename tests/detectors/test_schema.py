@@ -199,3 +199,26 @@ def test_documented_example_loads() -> None:
     det = parse_detector(text, "docstring example")
     assert det.name == "my-argon"
     assert det.exposure == pytest.approx(6.12 * u.GWh / u.GeV, rel=1e-12)  # POT = E_beam / E_p
+
+
+def test_efficiency_unit_must_match_observable(tmp_path: Path) -> None:
+    text = GOOD.replace('unit = "keV"\nthreshold', 'unit = "PE"\nthreshold')
+    with pytest.raises(DetectorFileError) as err:
+        load_detector_file(_write(tmp_path, text))
+    assert str(err.value).startswith("efficiency.unit: the observable is measured in an energy")
+    line = _line_of(text, 'unit = "PE"')
+    assert f"line {line}" in str(err.value)
+
+
+def test_efficiency_table_from_a_file_next_to_the_toml(tmp_path: Path) -> None:
+    """A `file = ...` table is read relative to the TOML file (keVee, efficiency columns)."""
+    (tmp_path / "eff.txt").write_text("# keVee  keVnr  efficiency\n1 4 0.0\n5 20 0.5\n10 40 0.9\n")
+    text = GOOD.replace(
+        'kind = "step"\nvariable = "observable"\nunit = "keV"\nthreshold = 5.0',
+        'kind = "table"\nunit = "keV"\nfile = "eff.txt"\ncolumns = [0, 2]',
+    )
+    det = load_detector_file(_write(tmp_path, text))
+    eff = det.response.efficiency
+    assert eff is not None
+    assert float(eff(7.5 * u.keV)) == pytest.approx(0.7)
+    assert float(eff(0.5 * u.keV)) == 0.0

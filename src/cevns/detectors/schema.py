@@ -614,6 +614,12 @@ def _build(model: DetectorFile, base: Path | None) -> Detector:
     efficiency: Any = None
     e = model.efficiency
     if e is not None:
+        observable_pe = model.binning.observable == "PE"
+        if e.variable == "recoil_energy" and e.unit == "PE":
+            raise ValueError("efficiency.unit: a recoil-energy efficiency needs an energy unit")
+        if e.variable == "observable" and (e.unit == "PE") != observable_pe:
+            expected = "'PE'" if observable_pe else "an energy unit"
+            raise ValueError(f"efficiency.unit: the observable is measured in {expected}")
         scale = _energy_or_pe(e.unit)
         if isinstance(e, SigmoidEfficiencySection):
 
