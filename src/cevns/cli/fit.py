@@ -124,7 +124,9 @@ def _fmt(value: float, error: float) -> str:
 
 
 def _published(pub: dict[str, Any], key: str) -> str:
-    entry = pub.get(key)
+    entry: Any = pub
+    for part in key.split("/"):
+        entry = entry.get(part) if isinstance(entry, dict) else None
     if isinstance(entry, list) and len(entry) >= 2:
         return f"{entry[0]} ± {entry[1]}"
     return "—"

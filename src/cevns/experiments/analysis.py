@@ -31,7 +31,7 @@ from cevns.stats.model import BinnedModel
 
 FloatArray = NDArray[np.float64]
 
-__all__ = ["Analysis", "AnalysisResult", "Axis", "sample_yields"]
+__all__ = ["Analysis", "AnalysisResult", "Axis", "Channel", "sample_yields"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,6 +83,16 @@ def sample_yields(
     return {
         g: (float(base[k]), float(math.sqrt(max(var[k], 0.0)))) for k, g in enumerate(rows)
     }
+
+
+@dataclass(frozen=True, eq=False)
+class Channel:
+    """One detector's part of a combined analysis: its slice of the flat bin axis, its axes
+    and its template shape (samples of the channel are named ``"<channel>/<sample>"``)."""
+
+    bins: slice
+    axes: tuple[Axis, ...]
+    shape: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -159,6 +169,8 @@ class Analysis:
         statistics-only errors (background yields stay free within their constraints).
     published
         Published numbers, reported next to ours.
+    channels
+        For a combined analysis, each detector's :class:`Channel` (plots per channel).
     """
 
     name: str
@@ -170,6 +182,7 @@ class Analysis:
     data_version: str
     systematics: tuple[str, ...] = ()
     published: dict[str, Any] = field(default_factory=dict)
+    channels: dict[str, Channel] = field(default_factory=dict)
 
     @property
     def model(self) -> BinnedModel:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cevns.experiments.analysis import Analysis, Axis
+from cevns.experiments.analysis import Analysis, Axis, Channel
 from cevns.experiments.csi2021 import CsISignal, build_csi_2021
 from cevns.experiments.lar2020 import build_lar_2020
 from cevns.experiments.releases import CsIRelease2021, LArRelease2020
@@ -67,6 +67,9 @@ def build_joint(
             [n if n in shared else f"csi/{n}" for n in csi.systematics]
             + [n if n in shared else f"lar/{n}" for n in lar.systematics]
         )),
-        published={"csi": csi.published, "lar": lar.published,
-                   "channels": {k: [v.start, v.stop] for k, v in slices.items()}},
+        published={"csi": csi.published, "lar": lar.published},
+        channels={
+            "csi": Channel(slices["csi"], csi.axes, csi.model.shape),
+            "lar": Channel(slices["lar"], lar.axes, lar.model.shape),
+        },
     )
