@@ -30,9 +30,15 @@ def test_joint_separate_signals_reproduce_single_fits(csi_dir: Path, lar_dir: Pa
     assert res.nll == pytest.approx(csi.nll + lar.nll, abs=0.05)
 
 
-def test_joint_common_signal(csi_dir: Path, lar_dir: Path) -> None:
+def test_joint_common_signal(csi_dir: Path, lar_dir: Path, tmp_path: Path) -> None:
+    from cevns.experiments.plots import plot_analysis
+
     pytest.importorskip("cevns.detectors.coherent")
-    result = build_joint(csi_dir, lar_dir).run()
+    joint = build_joint(csi_dir, lar_dir)
+    result = joint.run(scan=[0.7, 0.9, 1.1])
+    names = sorted(p.name.split("lar2020_")[1] for p in plot_analysis(joint, result, tmp_path))
+    assert names == ["csi_energy.png", "csi_time.png", "lar_F90.png", "lar_energy.png",
+                     "lar_time.png", "profile.png"]
     mu = result.signal_strength[0]
     assert 0.85 < mu < 1.0
     assert result.significance > 11.3  # at least the CsI-only significance
