@@ -94,3 +94,21 @@ def test_demo_prediction_payload() -> None:
     payload = run_demo_prediction(as_json=False)
     assert abs(payload["total"] - 341.0) < 43.4
     assert len(payload["counts"]) == 9 and len(payload["counts"][0]) == 11
+
+
+def test_json_carries_recoil_and_visible_spectra() -> None:
+    """dN/dT and dN/dE_ee in the JSON integrate to the same total (no response applied): 1e-9."""
+    import numpy as np
+
+    from cevns.cli.predict import prediction_payload
+    from cevns.detectors import predict
+
+    payload = prediction_payload(predict(None, load_detector("csi-2021")), "test")
+    t = np.asarray(payload["recoil_spectrum"]["T_edges_keVnr"])
+    e = np.asarray(payload["visible_spectrum"]["Eee_edges_keVee"])
+    n_t = sum(np.sum(np.asarray(v) * np.diff(t))
+              for v in payload["recoil_spectrum"]["dN_dT_per_keVnr"].values())
+    n_e = sum(np.sum(np.asarray(v) * np.diff(e))
+              for v in payload["visible_spectrum"]["dN_dEee_per_keVee"].values())
+    assert n_e == pytest.approx(n_t, rel=1e-9)
+    assert n_t > payload["total"]  # before threshold and efficiencies

@@ -148,6 +148,26 @@ def prediction_payload(
         "references": list(det.references),
         "assumptions": list(det.assumptions),
     }
+    t_edges = pred.default_recoil_edges()
+    q = det.response.quenching
+    e_top = max(
+        float(np.max(q.visible_energy(t_edges, iso.Z, iso.A))) for iso in det.target.isotopes
+    )
+    ee_edges = np.geomspace(t_edges[0] * 1e-3, max(e_top, t_edges[0] * 1e-2) * 1.001, 61)
+    payload["recoil_spectrum"] = {
+        "T_edges_keVnr": (t_edges / u.keV).tolist(),
+        "dN_dT_per_keVnr": {
+            f.value: (row * u.keV).tolist()
+            for f, row in zip(pred.flavours, pred.recoil_density(t_edges), strict=True)
+        },
+    }
+    payload["visible_spectrum"] = {
+        "Eee_edges_keVee": (ee_edges / u.keV).tolist(),
+        "dN_dEee_per_keVee": {
+            f.value: (row * u.keV).tolist()
+            for f, row in zip(pred.flavours, pred.visible_density(ee_edges), strict=True)
+        },
+    }
     if b.psd_edges is not None:
         payload["f90_edges"] = list(b.psd_edges)
     if b.time_edges is not None:

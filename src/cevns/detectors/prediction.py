@@ -317,6 +317,22 @@ class Prediction:
                 out[i] += np.histogram(t, bins=edges, weights=r[i] * w)[0]
         return out
 
+    def recoil_density(self, edges: FloatArray) -> FloatArray:
+        """``dN/dT`` averaged over recoil bins (edges MeV): events/MeV, ``(n_flavour, n_bins)``."""
+        e = np.asarray(edges, dtype=float)
+        return np.asarray(self.recoil_counts(e) / np.diff(e), dtype=float)
+
+    def visible_density(self, edges: FloatArray) -> FloatArray:
+        """``dN/dE_ee`` averaged over bins (edges MeVee): events/MeVee, ``(n_flavour, n_bins)``."""
+        e = np.asarray(edges, dtype=float)
+        return np.asarray(self.visible_counts(e) / np.diff(e), dtype=float)
+
+    def default_recoil_edges(self, n_bins: int = 60) -> FloatArray:
+        """Log-spaced recoil-energy edges (MeV) spanning the integration grid."""
+        lo = min(float(t.min()) for t in self._physics.recoil_nodes)
+        hi = max(float(t.max()) for t in self._physics.recoil_nodes)
+        return np.geomspace(lo, hi * (1 + 1e-9), n_bins + 1)
+
     def visible_counts(self, edges: FloatArray) -> FloatArray:
         """Events per electron-equivalent energy bin (edges in MeVee), ``(n_flavour, n_bins)``.
 
