@@ -43,7 +43,10 @@ def test_roundtrip_any_order(tmp_path: Path) -> None:
     _write_csv(f, shape, obs, {"sig": sig, "bkg": bkg}, order)
     data = read_binned_csv(f)
     assert data.axes == ("x", "t") and data.units == ("keV", "us")
-    np.testing.assert_allclose(data.edges[1], [0, 0.5, 1.0, 1.5, 2.0])
+    # t edges in µs → internal ns; x edges in keV → internal MeV
+    np.testing.assert_allclose(data.edges[1], [0, 500, 1000, 1500, 2000])
+    np.testing.assert_allclose(data.edges[0], [0, 1e-3, 2e-3, 3e-3])
+    assert data.scales == (1e-3, 1e3)
     np.testing.assert_allclose(data.observed, obs)
     np.testing.assert_allclose(data.templates["bkg"], bkg)
     res = fit(data.likelihood("sig", {"bkg": (1.0, 0.05)}))

@@ -14,7 +14,10 @@ CSV layout (one bin per row, comment lines start with ``#``)::
     ...
 
 * every axis has a ``<axis>_low [unit]`` and ``<axis>_high [unit]`` column (units in
-  brackets are required; counts columns carry none);
+  brackets are required; counts columns carry none). Physical units known to
+  :mod:`cevns.units` (keVee, us, ...) are converted to the internal system (MeV, ns, ...) with
+  :func:`cevns.units.parse_quantity`; other units (``PE``, ``1`` for dimensionless) are kept
+  as written;
 * rows may come in any order but must cover the regular grid of the axes exactly once;
 * ``<sample>:<systematic>_up`` / ``_down`` columns give shape variations of a sample.
 """
@@ -31,6 +34,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from cevns import units as u
 from cevns.stats.likelihood import BinnedLikelihood
 from cevns.stats.model import BinnedModel, HistoSys, NormFactor, Parameter, Sample
 
@@ -52,9 +56,10 @@ class BinnedData:
     axes
         Axis names, in array-dimension order.
     units
-        The unit string of each axis's edges, as written by the user.
+        The unit string of each axis, as written by the user.
     edges
-        Bin edges of each axis (in ``units``).
+        Bin edges of each axis, in internal units when the unit is a physical one known to
+        :mod:`cevns.units` (``edges / scales`` gives them back in ``units``).
     observed
         Observed counts, shape ``tuple(len(e) - 1 for e in edges)``.
     templates
@@ -69,6 +74,7 @@ class BinnedData:
     observed: FloatArray
     templates: dict[str, FloatArray]
     variations: dict[str, dict[str, tuple[FloatArray, FloatArray]]] = field(default_factory=dict)
+    scales: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
         shape = tuple(len(e) - 1 for e in self.edges)
@@ -212,6 +218,13 @@ def read_binned_csv(path: str | Path) -> BinnedData:
                 raise BinnedDataError(f"{path}:{number}: negative count in column {col!r}")
         rows.append((number, values))
     names = list(axes)
+    scales: list[float] = []
+    for axis in names:
+        unit = units[axis]
+        if unit in u.DIMENSIONS:
+            scales.append(u.parse_quantity(f"1 {unit}", u.DIMENSIONS[unit], name=f"{axis}_low"))
+        else:
+            scales.append(1.0)
     edges: list[FloatArray] = []
     for axis in names:
         lo_j, hi_j = axes[axis]["low"], axes[axis]["high"]
@@ -260,5 +273,6 @@ def read_binned_csv(path: str | Path) -> BinnedData:
                 f"{sample!r} and both _up and _down columns"
             )
         variations.setdefault(sample, {})[syst] = (pair["down"], pair["up"])
-    return BinnedData(tuple(names), tuple(units[a] for a in names), tuple(edges), observed,
-                      templates, variations)
+    return BinnedData(tuple(names), tuple(units[a] for a in names),
+                      tuple(e * k for e, k in zip(edges, scales, strict=True)), observed,
+                      templates, variations, tuple(scales))
