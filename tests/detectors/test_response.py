@@ -227,3 +227,19 @@ def test_f90_template_normalised_in_window() -> None:
     assert np.all(np.diff(mean) > 0)  # nuclear-recoil F90 rises with energy (release cevnspdf)
     with pytest.raises(ValueError, match=r"^edges:"):
         psd.bin_probabilities(np.array([1.0]), np.array([0.4, 0.6]))
+
+
+def test_tabulated_time_efficiency_exact_bin_averages() -> None:
+    """Bin averages of the piecewise-linear table equal a fine numerical integral (1e-9)."""
+    from cevns.detectors import TabulatedTimeEfficiency
+
+    te = TabulatedTimeEfficiency((0.0, 500.0, 2000.0, 6000.0), (1.0, 1.0, 0.8, 0.5))
+    edges = np.array([-500.0, 250.0, 1000.0, 1800.0, 5000.0, 8000.0])
+    fine = np.linspace(edges[0], edges[-1], 2_000_001)
+    values = te(fine)
+    cum = np.concatenate([[0.0], np.cumsum(0.5 * (values[1:] + values[:-1]) * np.diff(fine))])
+    expected = np.diff(np.interp(edges, fine, cum)) / np.diff(edges)
+    np.testing.assert_allclose(te.bin_average(edges), expected, rtol=1e-9)
+    assert te.shifted(0.0) == te
+    with pytest.raises(ValueError, match=r"^values:"):
+        TabulatedTimeEfficiency((0.0, 1.0), (0.5, 1.5))

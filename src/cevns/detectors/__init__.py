@@ -8,7 +8,8 @@ Response chain (frozen dataclasses, each with ``shifted(theta)`` for its nuisanc
     smearing   :class:`GaussianSmearing`, :class:`PoissonSmearing`, :class:`GammaSmearing`,
                :class:`NoSmearing`
     efficiency :class:`SigmoidEfficiency`, :class:`StepEfficiency`, :class:`TabulatedEfficiency`;
-               time: :class:`ExponentialTimeEfficiency`, :class:`ConstantTimeEfficiency`;
+               time: :class:`ExponentialTimeEfficiency`, :class:`ConstantTimeEfficiency`,
+               :class:`TabulatedTimeEfficiency`;
                PSD: :class:`GaussianF90`
 Detector model: :class:`Detector` (target, mass kg, distance cm, :class:`ResponseChain`,
     :class:`ObservableBinning`, default source and exposure).
@@ -44,6 +45,7 @@ from .efficiency import (
     SigmoidEfficiency,
     StepEfficiency,
     TabulatedEfficiency,
+    TabulatedTimeEfficiency,
 )
 from .prediction import Prediction, predict
 from .quenching import (
@@ -80,6 +82,7 @@ __all__ = [
     "StepEfficiency",
     "TabulatedEfficiency",
     "TabulatedQuenching",
+    "TabulatedTimeEfficiency",
     "list_detectors",
     "load_detector",
     "load_detector_file",

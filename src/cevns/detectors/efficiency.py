@@ -13,6 +13,7 @@ returns values in [0, 1] and has ``shifted(theta)`` for its nuisance parameter.
   linearly interpolated, 0 below the first point, last value beyond.
 * :class:`ExponentialTimeEfficiency`: 1 before ``t₀`` then ``exp(−λ(t − t₀))``
   (CsI 2021 companion: ``t₀ = 0.52 µs``, ``λ = 0.0494 /µs``), averaged over time bins.
+* :class:`TabulatedTimeEfficiency`: a time-efficiency table, exact bin averages.
 * :class:`GaussianF90`: CENNS-10-like nuclear-recoil F90 template, a Gaussian in F90
   whose mean and width depend on the reconstructed energy, normalised inside the
   accepted F90 window (the acceptance of the F90 cut belongs to the energy efficiency).
@@ -264,6 +265,64 @@ class ExponentialTimeEfficiency:
 
 
 @dataclass(frozen=True)
+class TabulatedTimeEfficiency:
+    """Time efficiency from a table ``(t_i, ε_i)``, linear in between, held constant outside.
+
+    Bin averages are exact for the piecewise-linear curve (its primitive is piecewise
+    quadratic).
+
+    Parameters
+    ----------
+    times
+        Strictly increasing times (ns).
+    values
+        Efficiencies in [0, 1].
+    relative_uncertainty
+        One-sigma relative scale uncertainty (nuisance); results stay <= 1.
+    """
+
+    times: tuple[float, ...]
+    values: tuple[float, ...]
+    relative_uncertainty: float = 0.0
+    scale: float = 1.0
+
+    def __post_init__(self) -> None:
+        t = np.asarray(self.times, dtype=float)
+        y = np.asarray(self.values, dtype=float)
+        if t.ndim != 1 or t.size < 2 or t.shape != y.shape or not np.all(np.diff(t) > 0):
+            raise ValueError("times: need >= 2 strictly increasing times (ns) and as many values")
+        if not np.all((y >= 0) & (y <= 1)):
+            raise ValueError(f"values: time efficiencies must be in [0, 1], got {y}")
+
+    def __call__(self, t: ArrayLike) -> FloatArray:
+        value = np.interp(np.asarray(t, dtype=float), self.times, self.values) * self.scale
+        return np.asarray(np.clip(value, 0.0, 1.0), dtype=float)
+
+    def _primitive(self, t: FloatArray) -> FloatArray:
+        x = np.asarray(self.times, dtype=float)
+        y = np.asarray(self.values, dtype=float)
+        cum = np.concatenate([[0.0], np.cumsum(0.5 * (y[1:] + y[:-1]) * np.diff(x))])
+        i = np.clip(np.searchsorted(x, t, side="right") - 1, 0, x.size - 2)
+        dt = np.clip(t, x[0], x[-1]) - x[i]
+        slope = (y[i + 1] - y[i]) / (x[i + 1] - x[i])
+        inside = cum[i] + y[i] * dt + 0.5 * slope * dt * dt
+        below = np.minimum(t - x[0], 0.0) * y[0]
+        above = np.maximum(t - x[-1], 0.0) * y[-1]
+        return np.asarray(inside + below + above, dtype=float)
+
+    def bin_average(self, edges: ArrayLike) -> FloatArray:
+        e = np.asarray(edges, dtype=float)
+        if e.ndim != 1 or e.size < 2 or not np.all(np.diff(e) > 0):
+            raise ValueError("edges: need >= 2 strictly increasing time edges (ns)")
+        avg = np.diff(self._primitive(e)) / np.diff(e) * self.scale
+        return np.asarray(np.clip(avg, 0.0, 1.0), dtype=float)
+
+    def shifted(self, theta: float | ArrayLike) -> TabulatedTimeEfficiency:
+        t = _theta(theta, "time_efficiency")
+        return replace(self, scale=max(self.scale * (1.0 + t * self.relative_uncertainty), 0.0))
+
+
+@dataclass(frozen=True)
 class GaussianF90:
     """Nuclear-recoil F90 template: Gaussian with energy-dependent mean and width.
 
@@ -344,5 +403,6 @@ __all__ = [
     "SigmoidEfficiency",
     "StepEfficiency",
     "TabulatedEfficiency",
+    "TabulatedTimeEfficiency",
     "TimeEfficiency",
 ]

@@ -50,7 +50,7 @@ A complete file (every value should carry a ``#`` comment naming its source)::
     unit = "keV"                        # "PE" or an energy unit for thresholds/abscissae
     threshold = 5.0
 
-    [time_efficiency]                   # optional: exponential | constant
+    [time_efficiency]                   # optional: exponential | constant | table
     kind = "exponential"
     start = "0.52 us"
     decay_rate = "0.0494 /us"
@@ -92,6 +92,7 @@ from .efficiency import (
     SigmoidEfficiency,
     StepEfficiency,
     TabulatedEfficiency,
+    TabulatedTimeEfficiency,
 )
 from .quenching import (
     ConstantQuenching,
@@ -445,13 +446,36 @@ class ExponentialTimeSection(_Section):
         return v
 
 
+class TabulatedTimeSection(_Section):
+    kind: Literal["table"]
+    time_unit: str
+    times: list[float] = Field(min_length=2)
+    values: list[float] = Field(min_length=2)
+    relative_uncertainty: float = Field(default=0.0, ge=0)
+
+    @field_validator("time_unit")
+    @classmethod
+    def _tu(cls, v: str) -> str:
+        _unit(v, "time")
+        return v
+
+    @field_validator("values")
+    @classmethod
+    def _v(cls, v: list[float]) -> list[float]:
+        bad = [x for x in v if not (0.0 <= x <= 1.0)]
+        if bad:
+            raise ValueError(f"time efficiency values must be in [0, 1], got {bad[:3]}")
+        return v
+
+
 class ConstantTimeSection(_Section):
     kind: Literal["constant"]
     value: float = Field(default=1.0, gt=0, le=1)
 
 
 TimeEfficiencySection = Annotated[
-    ExponentialTimeSection | ConstantTimeSection, Field(discriminator="kind")
+    ExponentialTimeSection | ConstantTimeSection | TabulatedTimeSection,
+    Field(discriminator="kind"),
 ]
 
 
@@ -659,6 +683,11 @@ def _build(model: DetectorFile, base: Path | None) -> Detector:
         )
     elif isinstance(te, ConstantTimeSection):
         time_eff = ConstantTimeEfficiency(te.value)
+    elif isinstance(te, TabulatedTimeSection):
+        tscale = _unit(te.time_unit, "time")
+        time_eff = TabulatedTimeEfficiency(
+            tuple(x * tscale for x in te.times), tuple(te.values), te.relative_uncertainty
+        )
 
     psd = None
     if model.psd is not None:
