@@ -72,6 +72,26 @@ def test_normsys_linear_and_exponential() -> None:
     np.testing.assert_allclose(m2.expected(np.array([-2.0])), 0.25)
 
 
+def test_normsys_code4_matches_exponential_branches_smoothly() -> None:
+    """pyhf code 4: equals hi^α / lo^−α for |α| ≥ 1 and is C² at ±1 (finite differences,
+    tolerance 1e-4)."""
+    m = BinnedModel([Sample("b", np.ones(1), (NormSys("k", 0.8, 1.3, "code4"),))],
+                    [Parameter.nuisance("k")])
+
+    def f(a: float) -> float:
+        return float(m.expected(np.array([a]))[0])
+
+    assert f(1.5) == pytest.approx(1.3**1.5, rel=1e-12)
+    assert f(-2.0) == pytest.approx(0.8**2, rel=1e-12)
+    assert f(0.0) == 1.0
+    h = 1e-4
+    for a0 in (1.0, -1.0):
+        for k in (1, 2):
+            left = (f(a0) - f(a0 - k * h)) / (k * h)
+            right = (f(a0 + k * h) - f(a0)) / (k * h)
+            assert left == pytest.approx(right, rel=1e-3)
+
+
 @settings(max_examples=50, deadline=None)
 @given(
     mu=st.floats(0, 10),

@@ -12,7 +12,9 @@ JOSS 6 (2021) 2823):
   around its nominal, e.g. a background yield known to ±25 %).
 * :class:`NormSys` multiplies a sample by an interpolated factor of a nuisance ``α``
   (``α ~ N(0, 1)``): ``1 + α (hi − 1)`` / ``1 − α (1 − lo)`` (linear) or ``hi^α`` / ``lo^−α``
-  (exponential, HistFactory/pyhf interpolation code 1).
+  (exponential, HistFactory/pyhf interpolation code 1), or pyhf's default ``code4``
+  (exponential for ``|α| ≥ 1``, a sixth-order polynomial inside matching value, slope and
+  curvature at ±1).
 * :class:`HistoSys` adds a bin-by-bin shape variation interpolated between ±1σ templates:
   piecewise linear (HistFactory code 0) or the smooth polynomial inside ``|α| < 1`` with
   linear extrapolation outside (pyhf code ``4p``).
@@ -109,7 +111,7 @@ class NormSys:
     parameter: str
     lo: float
     hi: float
-    interpolation: Literal["linear", "exponential"] = "linear"
+    interpolation: Literal["linear", "exponential", "code4"] = "linear"
 
     def __post_init__(self) -> None:
         if not (self.lo > 0 and self.hi > 0 and math.isfinite(self.lo + self.hi)):
@@ -139,6 +141,25 @@ class Sample:
     name: str
     nominal: FloatArray
     modifiers: tuple[Modifier, ...] = field(default_factory=tuple)
+
+
+def _code4_coefficients(lo: float, hi: float) -> FloatArray:
+    """Coefficients ``a₁…a₆`` of pyhf's ``code4`` normsys polynomial ``1 + Σ aᵢ αⁱ``.
+
+    Fixed by matching the exponential branches ``hi^α`` (α ≥ 1) and ``lo^−α`` (α ≤ −1) in value,
+    first and second derivative at ``α = ±1`` (HistFactory, CERN-OPEN-2012-016; pyhf
+    ``interpolators.code4``).
+    """
+    lh, ll = math.log(hi), math.log(lo)
+    targets = np.array([hi - 1, hi * lh, hi * lh**2, lo - 1, -lo * ll, lo * ll**2])
+    rows = []
+    for x in (1.0, -1.0):
+        i = np.arange(1, 7)
+        rows.append(x**i)
+        rows.append(i * x ** (i - 1))
+        rows.append(i * (i - 1) * x ** np.clip(i - 2, 0, None))
+    return np.asarray(np.linalg.solve(np.array(rows, dtype=np.float64), targets),
+                      dtype=np.float64)
 
 
 def _check_template(values: object, shape: tuple[int, ...], what: str) -> FloatArray:
@@ -186,8 +207,8 @@ class BinnedModel:
         n_samples = len(samples)
         nominal = np.empty((n_samples, n_bins))
         norm_factor: list[tuple[int, int]] = []
-        norm_lin: list[tuple[int, int, float, float]] = []
-        norm_exp: list[tuple[int, int, float, float]] = []
+        norm_lin: list[tuple[int, int, float, float, bool]] = []
+        norm_exp: list[tuple[int, int, float, float, bool]] = []
         hist_rows: list[tuple[int, int, FloatArray, FloatArray, bool]] = []
         for s_i, sample in enumerate(samples):
             nom = _check_template(sample.nominal, self.shape, f"samples[{sample.name!r}]")
@@ -203,7 +224,7 @@ class BinnedModel:
                     norm_factor.append((s_i, p_i))
                 elif isinstance(mod, NormSys):
                     target = norm_lin if mod.interpolation == "linear" else norm_exp
-                    target.append((s_i, p_i, mod.lo, mod.hi))
+                    target.append((s_i, p_i, mod.lo, mod.hi, mod.interpolation == "code4"))
                 else:
                     what = f"samples[{sample.name!r}].histosys[{mod.parameter!r}]"
                     lo = _check_template(mod.lo, self.shape, what + ".lo").ravel()
@@ -221,6 +242,10 @@ class BinnedModel:
         self._ne_param = np.array([r[1] for r in norm_exp], dtype=np.intp)
         self._ne_loglo = np.log(np.array([r[2] for r in norm_exp]))
         self._ne_loghi = np.log(np.array([r[3] for r in norm_exp]))
+        self._ne_poly = np.array([r[4] for r in norm_exp], dtype=bool)
+        self._ne_coef = np.array(
+            [_code4_coefficients(r[2], r[3]) for r in norm_exp]
+        ).reshape(len(norm_exp), 6)
         self._hs_sample = np.array([r[0] for r in hist_rows], dtype=np.intp)
         self._hs_param = np.array([r[1] for r in hist_rows], dtype=np.intp)
         d_lo = np.array([r[2] for r in hist_rows]).reshape(len(hist_rows), n_bins)
@@ -277,8 +302,13 @@ class BinnedModel:
             np.multiply.at(factor, self._nl_sample, np.maximum(f, 0.0))
         if self._ne_sample.size:
             a = x[self._ne_param]
-            f = np.exp(np.where(a >= 0, a * self._ne_loghi, -a * self._ne_loglo))
-            np.multiply.at(factor, self._ne_sample, f)
+            fe = np.exp(np.where(a >= 0, a * self._ne_loghi, -a * self._ne_loglo))
+            if self._ne_poly.any():
+                powers = a[:, None] ** np.arange(1, 7)
+                poly = 1.0 + np.sum(self._ne_coef * powers, axis=1)
+                inside = np.logical_and(self._ne_poly, np.abs(a) < 1.0)
+                fe = np.where(inside, poly, fe)
+            np.multiply.at(factor, self._ne_sample, fe)
         return factor
 
     def sample_counts(self, x: FloatArray) -> FloatArray:

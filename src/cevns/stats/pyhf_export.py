@@ -1,15 +1,17 @@
 """Export a binned likelihood as a pyhf JSON workspace (HistFactory JSON, pyhf ≥ 0.7).
 
-Mapping of modifiers (pyhf default interpolation codes: normsys code 1, histosys code 0):
+Mapping of modifiers, exact with pyhf's default model settings (``normsys`` interpolation
+code 4, ``histosys`` code 4p; ``pyhf.Workspace(ws).model()``):
 
 =============================  =================================================  ==========
 ours                           pyhf                                               exact?
 =============================  =================================================  ==========
 ``NormFactor`` (free)          ``normfactor`` + bounds/init in the measurement    yes
-``NormSys`` exponential        ``normsys`` (code 1 = ``hi^α`` / ``lo^−α``)         yes
-``HistoSys`` code0             ``histosys``                                       yes
-``NormSys`` linear             ``normsys``                                        approximate
-``HistoSys`` code4p            ``histosys`` (same at α = 0, ±1 and beyond)        approximate
+``NormSys`` code4              ``normsys``                                        yes
+``HistoSys`` code4p            ``histosys``                                       yes
+``NormSys`` exponential        ``normsys`` (same for ``|α| ≥ 1`` and at 0)         approximate
+``NormSys`` linear             ``normsys`` (same at ``α = 0, ±1``)                 approximate
+``HistoSys`` code0             ``histosys`` (same at ``α = 0``, ``|α| ≥ 1``)        approximate
 ``NormFactor`` constrained     ``normsys`` with ``lo = 1 − σ``, ``hi = 1 + σ``    approximate
 =============================  =================================================  ==========
 
@@ -28,6 +30,9 @@ from cevns.stats.likelihood import BinnedLikelihood
 from cevns.stats.model import HistoSys, NormFactor, NormSys
 
 __all__ = ["to_pyhf_workspace"]
+
+#: pyhf's normsys takes logarithms of lo/hi: a 100 % (or larger) prior width is clipped here.
+_MIN_NORMSYS_LO = 0.01
 
 
 def to_pyhf_workspace(
@@ -73,24 +78,25 @@ def to_pyhf_workspace(
                     }
                 else:
                     mean, sigma = p.constraint
+                    lo = max((mean - sigma) / mean, _MIN_NORMSYS_LO)
+                    hi = (mean + sigma) / mean
                     notes.append(
                         f"{sample.name}/{p.name}: Gaussian-constrained normalisation "
-                        f"({mean} ± {sigma}) exported as normsys lo/hi = {mean - sigma:.4g}/"
-                        f"{mean + sigma:.4g} (pyhf code 1, exponential)"
+                        f"({mean} ± {sigma}) exported as normsys lo/hi = {lo:.4g}/{hi:.4g} "
+                        "(pyhf code 4)"
                     )
                     mods.append({"name": p.name, "type": "normsys",
-                                 "data": {"lo": (mean - sigma) / mean,
-                                          "hi": (mean + sigma) / mean}})
+                                 "data": {"lo": lo, "hi": hi}})
             elif isinstance(mod, NormSys):
-                if mod.interpolation != "exponential":
-                    notes.append(f"{sample.name}/{p.name}: linear normsys exported with pyhf's "
-                                 "exponential interpolation (agrees at α = 0, ±1)")
+                if mod.interpolation != "code4":
+                    notes.append(f"{sample.name}/{p.name}: {mod.interpolation} normsys exported "
+                                 "for pyhf's code 4 (agrees at α = 0, ±1)")
                 mods.append({"name": p.name, "type": "normsys",
                              "data": {"lo": mod.lo, "hi": mod.hi}})
             elif isinstance(mod, HistoSys):
-                if mod.interpolation != "code0":
-                    notes.append(f"{sample.name}/{p.name}: code4p histosys exported as code 0 "
-                                 "(agrees at α = 0, ±1 and for |α| ≥ 1)")
+                if mod.interpolation != "code4p":
+                    notes.append(f"{sample.name}/{p.name}: code0 histosys exported for pyhf's "
+                                 "code 4p (agrees at α = 0 and for |α| ≥ 1)")
                 mods.append({"name": p.name, "type": "histosys",
                              "data": {"lo_data": np.ravel(mod.lo).tolist(),
                                       "hi_data": np.ravel(mod.hi).tolist()}})
