@@ -41,6 +41,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cevns import units as u
+from cevns.detectors.efficiency import ExponentialTimeEfficiency
 from cevns.experiments.analysis import Analysis, Axis
 from cevns.experiments.releases import CsIRelease2021, load_csi_2021
 from cevns.stats.likelihood import BinnedLikelihood
@@ -94,22 +95,18 @@ FORM_FACTOR_UNCERTAINTY = 0.034  # seed 002: nuclear form factor 3.4 % (theory)
 #: applying it to CsI is an assumption; configurable.
 TIMING_UNCERTAINTY = 200.0 * u.ns
 
-_T_START = 0.52 * u.us  # release companion: flat timing efficiency below 0.52 µs
-_T_DECAY = 0.0494 / u.us  # release companion: decay rate above
+#: CsI 2021 timing efficiency (release companion parameters, data README): 1 below 0.52 µs,
+#: then ``exp(−0.0494 µs⁻¹ (t − 0.52 µs))``; the same response step the detectors layer uses.
+CSI_TIMING_EFFICIENCY = ExponentialTimeEfficiency(start=0.52 * u.us, decay_rate=0.0494 / u.us)
 
 
 def csi_timing_efficiency(edges: Sequence[float] | FloatArray) -> FloatArray:
     """Bin-averaged CsI 2021 timing efficiency for time bin ``edges`` (ns).
 
     ``ε(t) = 1`` for ``t < 0.52 µs``, else ``exp(−0.0494 µs⁻¹ (t − 0.52 µs))`` (release
-    companion parameters, data README).
+    companion parameters, data README); see :data:`CSI_TIMING_EFFICIENCY`.
     """
-    e = np.asarray(edges, dtype=np.float64)
-    if e.ndim != 1 or e.size < 2 or np.any(np.diff(e) <= 0):
-        raise ValueError("edges: need at least two increasing time edges (ns)")
-    dt = e - _T_START
-    primitive = np.where(dt <= 0, dt, -np.expm1(-_T_DECAY * np.clip(dt, 0, None)) / _T_DECAY)
-    return np.asarray(np.diff(primitive) / np.diff(e), dtype=np.float64)
+    return CSI_TIMING_EFFICIENCY.bin_average(np.asarray(edges, dtype=np.float64))
 
 
 def _rebin_density(centres: FloatArray, values: FloatArray, edges: FloatArray) -> FloatArray:
