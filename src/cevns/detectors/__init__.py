@@ -35,7 +35,7 @@ Units: MeV, cm, ns, kg inside (:mod:`cevns.units`); counts are expected events.
 
 from __future__ import annotations
 
-from .beam import Exposure, NeutrinoSource, SteadySource
+from .beam import Exposure, SpectralSource, SteadySource
 from .catalogue import list_detectors, load_detector
 from .detector import Detector, ObservableBinning, ResponseChain
 from .efficiency import (
@@ -70,7 +70,6 @@ __all__ = [
     "GaussianSmearing",
     "LindhardQuenching",
     "LinearQuenching",
-    "NeutrinoSource",
     "NoSmearing",
     "ObservableBinning",
     "PoissonSmearing",
@@ -78,6 +77,7 @@ __all__ = [
     "Prediction",
     "ResponseChain",
     "SigmoidEfficiency",
+    "SpectralSource",
     "SteadySource",
     "StepEfficiency",
     "TabulatedEfficiency",

@@ -7,7 +7,8 @@
 * optionally ``time_bin_probabilities(flavour, edges)``: the fraction of that
   flavour's neutrinos arriving in each time bin (edges in ns).
 
-Any object with these methods works (duck typing, :class:`NeutrinoSource`); a plain
+Any object with these methods works (duck typing, :class:`SpectralSource`, the subset of
+:class:`cevns.sources.base.NeutrinoSource` a prediction uses); a plain
 ``{Flavour: Spectrum}`` mapping is accepted as a steady source.
 :class:`cevns.sources.stopped_pion.StoppedPionSource` (issue 3) satisfies it; when a
 source also has ``flux_at(distance, survival)`` the flux at the detector is taken from
@@ -35,7 +36,7 @@ FloatArray = NDArray[np.float64]
 
 
 @runtime_checkable
-class NeutrinoSource(Protocol):
+class SpectralSource(Protocol):
     """What a prediction needs from a source."""
 
     def spectra(self) -> Mapping[Flavour, Spectrum]:
@@ -108,14 +109,14 @@ class Exposure:
         return cls(exposure.units, label)
 
 
-def source_spectra(source: NeutrinoSource | Mapping[Flavour, Spectrum]) -> dict[Flavour, Spectrum]:
+def source_spectra(source: SpectralSource | Mapping[Flavour, Spectrum]) -> dict[Flavour, Spectrum]:
     """``{Flavour: Spectrum}`` of a source object or mapping."""
     if isinstance(source, Mapping):
         return {Flavour.parse(f): s for f, s in source.items()}
     spectra = getattr(source, "spectra", None)
     if spectra is None:
         raise ValueError(
-            f"source: {type(source).__name__} has no spectra(); pass a NeutrinoSource or a "
+            f"source: {type(source).__name__} has no spectra(); pass a SpectralSource or a "
             "{Flavour: Spectrum} mapping"
         )
     value = spectra() if callable(spectra) else spectra
@@ -134,7 +135,7 @@ def source_time_probabilities(
 
 __all__ = [
     "Exposure",
-    "NeutrinoSource",
+    "SpectralSource",
     "SteadySource",
     "source_spectra",
     "source_time_probabilities",

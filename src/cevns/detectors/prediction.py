@@ -38,7 +38,7 @@ from ..physics.kinematics import max_recoil_energy
 from ..physics.rates import recoil_spectrum
 from ..physics.targets import Isotope
 from ..sources.spectrum import Spectrum
-from .beam import Exposure, NeutrinoSource, source_spectra, source_time_probabilities
+from .beam import Exposure, SpectralSource, source_spectra, source_time_probabilities
 from .detector import Detector, ResponseChain
 from .efficiency import Efficiency, GaussianF90, TimeEfficiency
 from .quenching import Quenching
@@ -529,7 +529,7 @@ def _components(
 
 
 def predict(
-    source: NeutrinoSource | Mapping[Flavour, Spectrum] | None,
+    source: SpectralSource | Mapping[Flavour, Spectrum] | None,
     detector: Detector,
     exposure: float | Exposure | None = None,
     model: Any = None,
