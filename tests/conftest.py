@@ -5,6 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests draw their examples deterministically, so a run is reproducible run to run
+# (house rule: randomness is seeded); the suite's own toys pass explicit seeds.
+settings.register_profile("reproducible", derandomize=True, print_blob=True)
+settings.load_profile("reproducible")
 
 #: ``../shared/data`` relative to the repository root (see shared/data/README.md).
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
