@@ -134,6 +134,12 @@ class StandardModel:
         vector form factors, an approximation good to the axial term's own size, which
         is < 1 % of the CsI rate). The sign of ``G_A`` for antineutrinos is applied by
         the engine, not here.
+
+        This is the Barranco et al. form the physics brief prescribes. For an unpolarised
+        target the spin-averaged axial strength is ``∝ (J+1)/J (g_A^p⟨S_p⟩ + g_A^n⟨S_n⟩)²``
+        rather than ``G_A²`` with ``Z₊−Z₋ = 2⟨S_p⟩`` (they agree for ``J = ½``); Hoferichter,
+        Menéndez & Schwenk, PRD 102 (2020) 074018 give the full nuclear responses. A model
+        that needs them overrides this method.
         """
         g = self.nucleon_couplings(flavour)
         f_p, f_n = self.form_factors(isotope, q)
