@@ -26,9 +26,9 @@ from ..models.standard_model import CEvNSModel, StandardModel
 from ..quadrature import gauss_legendre
 from ..sources.spectrum import Spectrum
 from ..types import FloatArray
+from ..validation import non_negative_array
 from .kinematics import max_recoil_energy, min_neutrino_energy, momentum_transfer
 from .targets import Isotope, Target
-from .validation import non_negative_array
 
 _DEFAULT_MODEL: CEvNSModel = StandardModel()
 

@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..types import FloatArray
-from .validation import non_negative_array, positive_scalar
+from ..validation import non_negative_array, positive_scalar
 
 MomentumTransferConvention = Literal["2MT", "2MT+T2"]
 

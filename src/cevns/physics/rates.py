@@ -21,9 +21,9 @@ from ..flavours import Flavour
 from ..models.standard_model import CEvNSModel
 from ..sources.spectrum import DEFAULT_NODES_PER_PANEL, Spectrum
 from ..types import FloatArray
+from ..validation import non_negative_array
 from .cross_section import _resolve, differential_cross_section
 from .kinematics import min_neutrino_energy
-from .validation import non_negative_array
 
 
 def recoil_spectrum(

@@ -25,6 +25,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from ..flavours import Flavour
+from ..validation import positive_scalar
 from .spectrum import FloatArray, SpectralLine, Spectrum
 
 #: ``P(E, L, flavour)``: survival probability of ``flavour`` at energy ``E`` (MeV, array)
@@ -34,12 +35,7 @@ SurvivalProbability = Callable[[FloatArray, float, Flavour], FloatArray]
 
 def check_distance(distance: float, name: str = "distance") -> float:
     """Validate a source–detector distance (cm): finite and > 0."""
-    d = float(distance)
-    if not (math.isfinite(d) and d > 0):
-        raise ValueError(
-            f"{name}: must be finite and > 0 cm (enter as e.g. 20 * u.m), got {distance}"
-        )
-    return d
+    return positive_scalar(distance, name, "cm (enter as e.g. 20 * u.m)")
 
 
 def geometric_dilution(distance: float) -> float:

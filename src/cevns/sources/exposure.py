@@ -15,21 +15,7 @@ Units: energies in MeV, power in MeV/ns (``cevns.units.MW``), times in ns.
 
 from __future__ import annotations
 
-import math
-
-
-def _positive(value: float, name: str, unit_hint: str) -> float:
-    v = float(value)
-    if not (math.isfinite(v) and v > 0):
-        raise ValueError(f"{name}: must be finite and > 0 ({unit_hint}), got {value}")
-    return v
-
-
-def _non_negative(value: float, name: str, unit_hint: str) -> float:
-    v = float(value)
-    if not (math.isfinite(v) and v >= 0):
-        raise ValueError(f"{name}: must be finite and >= 0 ({unit_hint}), got {value}")
-    return v
+from ..validation import non_negative_scalar, positive_scalar
 
 
 def protons_per_second(beam_power: float, proton_energy: float) -> float:
@@ -49,8 +35,8 @@ def protons_per_second(beam_power: float, proton_energy: float) -> float:
     """
     from ..units import s
 
-    power = _non_negative(beam_power, "beam_power", "enter as e.g. 1.4 * u.MW")
-    energy = _positive(proton_energy, "proton_energy", "MeV")
+    power = non_negative_scalar(beam_power, "beam_power", "(enter as e.g. 1.4 * u.MW)")
+    energy = positive_scalar(proton_energy, "proton_energy", "MeV")
     return power / energy * s
 
 
@@ -88,21 +74,24 @@ def protons_on_target(
     >>> round(protons_on_target(beam_energy=13.99 * u.GWh, proton_energy=0.984 * u.GeV) / 1e23, 3)
     3.195
     """
-    energy = _positive(proton_energy, "proton_energy", "MeV")
+    energy = positive_scalar(proton_energy, "proton_energy", "MeV")
     if beam_energy is not None:
         if beam_power is not None or duration is not None:
             raise ValueError(
                 "beam_energy: give either beam_energy or beam_power and duration, not both"
             )
-        return _non_negative(beam_energy, "beam_energy", "enter as e.g. 13.99 * u.GWh") / energy
+        return (
+            non_negative_scalar(beam_energy, "beam_energy", "(enter as e.g. 13.99 * u.GWh)")
+            / energy
+        )
     if beam_power is None or duration is None:
         raise ValueError("beam_energy: give beam_energy, or both beam_power and duration")
-    power = _non_negative(beam_power, "beam_power", "enter as e.g. 1.4 * u.MW")
-    time = _non_negative(duration, "duration", "ns")
+    power = non_negative_scalar(beam_power, "beam_power", "(enter as e.g. 1.4 * u.MW)")
+    time = non_negative_scalar(duration, "duration", "ns")
     return power * time / energy
 
 
 def beam_energy_from_pot(protons: float, proton_energy: float) -> float:
     """Integrated beam energy (internal units; divide by ``u.GWh``) of ``protons`` POT."""
-    pot = _non_negative(protons, "protons", "number of protons on target")
-    return pot * _positive(proton_energy, "proton_energy", "MeV")
+    pot = non_negative_scalar(protons, "protons", "(number of protons on target)")
+    return pot * positive_scalar(proton_energy, "proton_energy", "MeV")

@@ -42,3 +42,14 @@ def positive_scalar(value: float, name: str, unit: str) -> float:
     if not np.isfinite(x) or x <= 0:
         raise ValueError(f"{name}: must be finite and > 0 {unit}; got {value!r}")
     return x
+
+
+def non_negative_scalar(value: float, name: str, unit: str) -> float:
+    """Return ``value`` as a float after checking it is finite and >= 0."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name}: expected a number in {unit}, got {value!r}") from exc
+    if not np.isfinite(x) or x < 0:
+        raise ValueError(f"{name}: must be finite and >= 0 {unit}; got {value!r}")
+    return x
