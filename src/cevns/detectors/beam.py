@@ -25,14 +25,12 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 import numpy as np
-from numpy.typing import NDArray
 
 from .. import units as u
 from ..flavours import Flavour
 from ..sources.exposure import protons_on_target
 from ..sources.spectrum import Spectrum
-
-FloatArray = NDArray[np.float64]
+from ..types import FloatArray
 
 
 @runtime_checkable

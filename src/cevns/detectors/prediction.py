@@ -38,12 +38,11 @@ from ..physics.kinematics import max_recoil_energy
 from ..physics.rates import recoil_spectrum
 from ..physics.targets import Isotope
 from ..sources.spectrum import Spectrum
+from ..types import FloatArray
 from .beam import Exposure, SpectralSource, source_spectra, source_time_probabilities
 from .detector import Detector, ResponseChain
 from .efficiency import Efficiency, GaussianF90, TimeEfficiency
 from .quenching import Quenching
-
-FloatArray = NDArray[np.float64]
 
 #: Gauss–Legendre nodes per recoil panel and number of log-spaced panels.
 RECOIL_NODES_PER_PANEL = 8

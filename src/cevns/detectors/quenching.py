@@ -32,11 +32,10 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol, runtime_checkable
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
 from .. import units as u
-
-FloatArray = NDArray[np.float64]
+from ..types import FloatArray
 
 
 def _as_thetas(theta: float | ArrayLike, n: int, name: str) -> FloatArray:

@@ -27,10 +27,11 @@ from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 from scipy import special
 
-FloatArray = NDArray[np.float64]
+from ..types import FloatArray
+
 ObservableKind = Literal["PE", "energy"]
 
 

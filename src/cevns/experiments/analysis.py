@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from cevns.stats.likelihood import (
     BinnedLikelihood,
@@ -28,8 +27,7 @@ from cevns.stats.likelihood import (
     profile,
 )
 from cevns.stats.model import BinnedModel
-
-FloatArray = NDArray[np.float64]
+from cevns.types import FloatArray
 
 __all__ = ["Analysis", "AnalysisResult", "Axis", "Channel", "sample_yields"]
 

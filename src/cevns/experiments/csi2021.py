@@ -38,7 +38,6 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
-from numpy.typing import NDArray
 
 from cevns import units as u
 from cevns.detectors.efficiency import ExponentialTimeEfficiency
@@ -46,8 +45,7 @@ from cevns.experiments.analysis import Analysis, Axis
 from cevns.experiments.releases import CsIRelease2021, load_csi_2021
 from cevns.stats.likelihood import BinnedLikelihood
 from cevns.stats.model import BinnedModel, HistoSys, NormFactor, NormSys, Parameter, Sample
-
-FloatArray = NDArray[np.float64]
+from cevns.types import FloatArray
 
 #: A CEvNS signal model: nuisance values in standard deviations (keys ``quenching_0``,
 #: ``quenching_1``, ``efficiency``, ``beam_timing``; missing keys mean 0) → expected SM counts

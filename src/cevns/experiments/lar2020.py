@@ -28,15 +28,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from numpy.typing import NDArray
 
 from cevns import units as u
 from cevns.experiments.analysis import Analysis, Axis
 from cevns.experiments.releases import LArRelease2020, load_lar_2020
 from cevns.stats.likelihood import BinnedLikelihood
 from cevns.stats.model import BinnedModel, HistoSys, NormFactor, NormSys, Parameter, Sample
-
-FloatArray = NDArray[np.float64]
+from cevns.types import FloatArray
 
 __all__ = ["LAR_PUBLISHED", "build_lar_2020", "lar_sm_cross_section"]
 

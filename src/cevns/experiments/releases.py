@@ -33,8 +33,7 @@ import yaml
 from numpy.typing import NDArray
 
 from cevns import units as u
-
-FloatArray = NDArray[np.float64]
+from cevns.types import FloatArray
 
 __all__ = [
     "CSI_2021",

@@ -32,13 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from numpy.typing import NDArray
 
 from cevns import units as u
 from cevns.stats.likelihood import BinnedLikelihood
 from cevns.stats.model import BinnedModel, HistoSys, NormFactor, Parameter, Sample
-
-FloatArray = NDArray[np.float64]
+from cevns.types import FloatArray
 
 __all__ = ["BinnedData", "BinnedDataError", "histogram_events", "read_binned_csv"]
 

@@ -19,11 +19,9 @@ from typing import Any
 
 import numpy as np
 from iminuit import Minuit
-from numpy.typing import NDArray
 
 from cevns.stats.model import BinnedModel
-
-FloatArray = NDArray[np.float64]
+from cevns.types import FloatArray
 
 __all__ = [
     "BinnedLikelihood",

@@ -31,9 +31,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
-from numpy.typing import NDArray
 
-FloatArray = NDArray[np.float64]
+from cevns.types import FloatArray
 
 __all__ = [
     "BinnedModel",
