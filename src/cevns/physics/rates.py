@@ -24,11 +24,12 @@ from ..types import FloatArray
 from ..validation import non_negative_array
 from .cross_section import _resolve, differential_cross_section
 from .kinematics import min_neutrino_energy
+from .targets import Isotope
 
 
 def recoil_spectrum(
     spectrum: Spectrum,
-    isotope: object,
+    isotope: Isotope | str,
     flavour: Flavour | str,
     recoil_energy: ArrayLike,
     model: CEvNSModel | None = None,
@@ -52,7 +53,7 @@ def recoil_spectrum(
         Gauss–Legendre order per spectral panel above ``E_min(T)``.
     """
     t = non_negative_array(recoil_energy, "recoil_energy")
-    iso, flav, mdl = _resolve(isotope, flavour, model)  # type: ignore[arg-type]
+    iso, flav, mdl = _resolve(isotope, flavour, model)
     e_min = min_neutrino_energy(t, iso.nuclear_mass)
     energies, weights = spectrum.quadrature(lower=e_min, nodes_per_panel=nodes_per_panel)
     dsigma = differential_cross_section(energies, t[..., None], iso, flav, mdl)
