@@ -1,6 +1,6 @@
 """Benchmarks for cevns.detectors (run with `make bench`; once as tests with --benchmark-disable).
 
-Issue 4 targets: the CsI 2021 prediction in its PE × time binning from scratch (physics,
+Targets: the CsI 2021 prediction in its PE × time binning from scratch (physics,
 kernel compilation, response) under 100 ms; re-prediction after changing only a quenching
 or an efficiency nuisance under 2 ms.
 """

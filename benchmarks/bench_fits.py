@@ -1,4 +1,4 @@
-"""Speed of the COHERENT likelihoods and fits (issue 5 targets: one CsI 2021 likelihood
+"""Speed of the COHERENT likelihoods and fits (targets: one CsI 2021 likelihood
 evaluation < 1 ms after setup, a full CsI fit with all nuisances < 2 s, the joint fit < 5 s).
 
 Run timed with ``.venv/bin/python -m pytest benchmarks/bench_fits.py --benchmark-enable``;

@@ -1,4 +1,4 @@
-"""Engine speed (issue 2): run with `make bench`; figures go in the issue notes.
+"""Engine speed: run with `make bench`.
 
 Targets: dσ/dT on a 1000 × 1000 (E, T) grid for one isotope < 50 ms; flux-averaged cross
 sections for all six demo targets and all three πDAR flavours < 100 ms.

@@ -1,6 +1,6 @@
 """Benchmarks for cevns.sources (run with `make bench`; once as tests with --benchmark-disable).
 
-Issue 3 target: per-flavour arrival-time PDFs on a 1-ns grid over 0–10 µs plus their
+Target: per-flavour arrival-time PDFs on a 1-ns grid over 0–10 µs plus their
 time-window fractions in under 20 ms.
 """
 

@@ -100,12 +100,14 @@ CHARGED_PION_LIFETIME = _pdg_lifetime("pi+")
 #: Avogadro constant in mol⁻¹.
 AVOGADRO = _codata_constant("Avogadro constant", 1.0, "mol^-1")
 
-#: Nucleon mass used by the seed-002 T_max table and many quick estimates (A × 938.3 MeV).
-SEED_NUCLEON_MASS = Constant(
+#: Rounded nucleon mass of quick estimates (M ≈ A × 938.3 MeV), as used by the T_max table in
+#: A. Konovalov's COHERENT talk (2021).
+ROUNDED_NUCLEON_MASS = Constant(
     938.3 * u.MeV,
     0.0,
     "MeV",
-    "seed 002 (Konovalov, 'Results and future of COHERENT'): T_max table uses M = A x 938.3 MeV",
+    "A. Konovalov, 'Results and future of COHERENT', COHERENT talk (2021): "
+    "T_max table uses M = A x 938.3 MeV",
 )
 
 # --- Derived ---------------------------------------------------------------------
@@ -135,7 +137,7 @@ __all__ = [
     "MUON_MASS",
     "NEUTRON_MASS",
     "PROTON_MASS",
-    "SEED_NUCLEON_MASS",
+    "ROUNDED_NUCLEON_MASS",
     "SIN2_THETA_W_LOW_Q",
     "Constant",
 ]

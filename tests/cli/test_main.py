@@ -19,7 +19,7 @@ def test_xsec_json_lists_every_target_and_flavour() -> None:
     assert set(payload["cross_sections"]) == {"CsI", "NaI", "Ar", "Ge", "Xe", "C"}
     csi = payload["cross_sections"]["CsI"]
     assert set(csi) == {"nu_mu", "nu_e", "nu_mu_bar", "total"}
-    assert 183e-40 < csi["total"] < 195e-40  # seed 002: 189 ± 6
+    assert 183e-40 < csi["total"] < 195e-40  # Konovalov, COHERENT talk 2021: 189 ± 6
 
 
 def test_xsec_table_and_bad_target() -> None:

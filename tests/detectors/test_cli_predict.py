@@ -88,7 +88,8 @@ def test_exposure_and_roi_parsing() -> None:
 
 
 def test_demo_prediction_payload() -> None:
-    """`make demo` helper: CsI 2021 SM prediction, 341 ± 43 (seed 002; tolerance the 1σ)."""
+    """`make demo` helper: CsI 2021 SM prediction, 341 ± 43 (Konovalov, COHERENT talk 2021;
+    tolerance the 1σ)."""
     from cevns.cli.predict import run_demo_prediction
 
     payload = run_demo_prediction(as_json=False)

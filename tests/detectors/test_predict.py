@@ -132,8 +132,9 @@ def test_nuisance_changes_match_full_recompute() -> None:
     np.testing.assert_allclose(fast.counts, slow.counts, rtol=1e-4, atol=1e-12)
 
 
-def test_scaling_law_seed_001() -> None:
-    """Seed 001 exercise: 100 counts in 10 kg Ar at 20 m → 250 in 100 kg at 40 m (exact, 1e-12)."""
+def test_scaling_law_exercise() -> None:
+    """Scholberg, MPA Summer School 2021 exercise: 100 counts in 10 kg Ar at 20 m → 250 in 100 kg
+    at 40 m (exact, 1e-12)."""
     source = facility("sns", "lar2020")
     near = predict(source, _rate_detector("Ar", 10.0, 20 * u.m), POT)
     far = predict(source, _rate_detector("Ar", 100.0, 40 * u.m), POT)

@@ -18,7 +18,8 @@ from cevns.detectors.coherent import (
 
 
 def test_csi_2021_sm_prediction(shared_data: Path) -> None:
-    """Seed 002 / PRL 129 (2022) 081801: SM CEvNS in the ROI = 341 ± 11 (th) ± 42 (exp).
+    """Konovalov, COHERENT talk 2021 / PRL 129 (2022) 081801: SM CEvNS in the ROI = 341 ± 11 (th) ±
+    42 (exp).
 
     Tolerance: the combined 1σ, √(11² + 42²) = 43.4 events. The response is taken from the
     release files (quenching polynomial, PE efficiency) with the companion gamma smearing and
@@ -43,7 +44,8 @@ def test_csi_release_response_read_exactly(shared_data: Path) -> None:
 
 
 def test_cenns10_prediction_count(shared_data: Path) -> None:
-    """Seed 000 / LArParametersAnlA.yaml: predicted CEvNS 128 ± 17. Tolerance: the quoted 1σ.
+    """Efremenko, SNvD 2023 / LArParametersAnlA.yaml: predicted CEvNS 128 ± 17. Tolerance: the
+    quoted 1σ.
 
     With the release's efficiency table we obtain 124.1 (−3 %); with the built-in sigmoid fit
     to that table 123.7.
@@ -76,17 +78,19 @@ def test_cenns10_shape_against_release_pdf(shared_data: Path) -> None:
 
 
 def test_one_tonne_argon_per_year() -> None:
-    """Seeds 000/002: COH-Ar-750 (610 kg fiducial) sees ~3000 CEvNS per year.
+    """Efremenko, SNvD 2023; Konovalov, COHERENT talk 2021: COH-Ar-750 (610 kg fiducial) sees ~3000
+    CEvNS per year.
 
-    Tolerance ±25 %: the seeds give a round number and no threshold curve or beam-hours;
+    Tolerance ±25 %: the talks give a round number and no threshold curve or beam-hours;
     the file assumes a sharp 20 keVnr threshold and 1.4 MW × 5000 h. We obtain 2989.
     """
     pred = predict(None, load_detector("coh-ar-750"))
     assert pred.total == pytest.approx(3000.0, rel=0.25)
 
 
-def test_seed_001_scaling_with_builtin_detector() -> None:
-    """Seed 001: 100 counts in 10 kg Ar at 20 m → 250 in 100 kg at 40 m, with the full
+def test_scholberg_scaling_exercise_with_builtin_detector() -> None:
+    """Scholberg, MPA Summer School 2021: 100 counts in 10 kg Ar at 20 m → 250 in 100 kg at 40 m,
+    with the full
     CENNS-10 response (threshold, smearing, F90, timing): exact scaling, 1e-12."""
     det = load_detector("cenns10-2020")
     near = predict(None, det.with_mass(10.0).with_distance(2000.0))

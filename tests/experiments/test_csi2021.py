@@ -1,8 +1,9 @@
 """CsI[Na] 2021 fit against the published results.
 
-Source: COHERENT, PRL 129 (2022) 081801 (arXiv:2110.07730) and seed 002 (table "After 2D
-likelihood fit"): CEvNS 306 ± 20, steady state 1273 ± 24, BRN 17.3 ± 4.5, NIN 5.5 ± 2.0,
-null rejected at 11.6σ, χ²/dof = 82.6/98, ⟨σ⟩ = 165 (+30 −25) × 10⁻⁴⁰ cm².
+Source: COHERENT, PRL 129 (2022) 081801 (arXiv:2110.07730) and
+A. Konovalov, COHERENT talk 2021 (table "After 2D likelihood fit"): CEvNS 306 ± 20,
+steady state 1273 ± 24, BRN 17.3 ± 4.5, NIN 5.5 ± 2.0, null rejected at 11.6σ,
+χ²/dof = 82.6/98, ⟨σ⟩ = 165 (+30 −25) × 10⁻⁴⁰ cm².
 
 What we reach (factorised steady state, all nuisances, beam timing ±200 ns): CEvNS 314 ± 32,
 SS 1276 ± 24, BRN 17.3 ± 4.5, NIN 5.4 ± 2.0, 11.5σ, χ² 79.7/98,

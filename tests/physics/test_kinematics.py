@@ -1,4 +1,5 @@
-"""Kinematics against seed 002's T_max table and exact inverse relations."""
+"""Kinematics against the T_max table of A. Konovalov (COHERENT talk 2021) and exact inverse
+relations."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cevns import units as u
-from cevns.constants import SEED_NUCLEON_MASS
+from cevns.constants import ROUNDED_NUCLEON_MASS
 from cevns.physics.kinematics import max_recoil_energy, min_neutrino_energy, momentum_transfer
 from cevns.physics.targets import Isotope
 
-# Seed 002 (Konovalov, "Results and future of COHERENT"): T_max in keV at E = 5 and 30 MeV.
-SEED_002_TMAX_KEV = {
+# A. Konovalov, "Results and future of COHERENT" (COHERENT talk 2021): T_max in keV at E = 5 and 30
+# MeV.
+KONOVALOV_TMAX_KEV = {
     "C12": (4.44, 159.0),
     "Na23": (2.32, 83.2),
     "Ar40": (1.33, 47.9),
@@ -22,30 +24,31 @@ SEED_002_TMAX_KEV = {
 }
 
 
-@pytest.mark.parametrize("symbol", SEED_002_TMAX_KEV)
-def test_tmax_table_of_seed_002_with_seed_mass(symbol: str) -> None:
-    """With M = A x 938.3 MeV, as the seed used: agreement to 0.5 % (plus the table's rounding)."""
+@pytest.mark.parametrize("symbol", KONOVALOV_TMAX_KEV)
+def test_konovalov_tmax_table_with_rounded_nucleon_mass(symbol: str) -> None:
+    """With M = A x 938.3 MeV, as the talk's table used: agreement to 0.5 % (plus the table's
+    rounding)."""
     iso = Isotope.parse(symbol)
-    mass = iso.A * float(SEED_NUCLEON_MASS)
-    for energy, expected in zip((5.0, 30.0), SEED_002_TMAX_KEV[symbol], strict=True):
+    mass = iso.A * float(ROUNDED_NUCLEON_MASS)
+    for energy, expected in zip((5.0, 30.0), KONOVALOV_TMAX_KEV[symbol], strict=True):
         value = max_recoil_energy(energy * u.MeV, mass) / u.keV
         assert value == pytest.approx(expected, rel=0.005)
 
 
-@pytest.mark.parametrize("symbol", SEED_002_TMAX_KEV)
+@pytest.mark.parametrize("symbol", KONOVALOV_TMAX_KEV)
 def test_tmax_with_true_nuclear_masses_moves_less_than_one_percent(symbol: str) -> None:
-    """Physics brief §1: with true nuclear masses the seed-002 values move by < 1 %."""
+    """With true nuclear masses the values of Konovalov's table move by < 1 %."""
     iso = Isotope.parse(symbol)
-    for energy, expected in zip((5.0, 30.0), SEED_002_TMAX_KEV[symbol], strict=True):
+    for energy, expected in zip((5.0, 30.0), KONOVALOV_TMAX_KEV[symbol], strict=True):
         value = max_recoil_energy(energy, iso.nuclear_mass) / u.keV
         assert value == pytest.approx(expected, rel=0.01, abs=0.006)
 
 
-def test_c12_at_30_mev_needs_the_seed_mass() -> None:
-    """Physics brief §1: 159.0 keV for C12 at 30 MeV comes out only with M = A x 938.3 MeV."""
-    seed = max_recoil_energy(30.0, 12 * float(SEED_NUCLEON_MASS)) / u.keV
+def test_c12_at_30_mev_needs_the_rounded_mass() -> None:
+    """159.0 keV for C12 at 30 MeV comes out only with M = A x 938.3 MeV."""
+    rounded = max_recoil_energy(30.0, 12 * float(ROUNDED_NUCLEON_MASS)) / u.keV
     true = max_recoil_energy(30.0, Isotope.parse("C12").nuclear_mass) / u.keV
-    assert round(seed, 1) == 159.0
+    assert round(rounded, 1) == 159.0
     assert round(true, 1) != 159.0
 
 

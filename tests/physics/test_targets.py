@@ -12,7 +12,7 @@ from cevns.physics.targets import Isotope, Target
 
 
 def test_isotope_names_and_nuclear_mass() -> None:
-    """M = m_atomic − Z m_e (physics brief §1) with AME masses from periodictable."""
+    """M = m_atomic − Z m_e (electron binding neglected) with AME masses from periodictable."""
     cs = Isotope.parse("Cs133")
     assert (cs.Z, cs.A, cs.N) == (55, 133, 78)
     atomic = periodictable.Cs[133].mass * float(ATOMIC_MASS_UNIT)

@@ -19,7 +19,7 @@ def test_csi_2021_exposure() -> None:
 
 
 def test_sns_daily_protons() -> None:
-    """Seed 003: 1.7 MW at 1 GeV 'delivers 9.2e20 POT daily' (2 significant digits)."""
+    """Efremenko, NuINT 2024: 1.7 MW at 1 GeV 'delivers 9.2e20 POT daily' (2 significant digits)."""
     pot = protons_on_target(beam_power=1.7 * u.MW, duration=1 * u.day, proton_energy=1 * u.GeV)
     assert pot == pytest.approx(9.2e20, rel=0.01)
 

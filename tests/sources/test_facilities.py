@@ -8,8 +8,8 @@ from cevns import units as u
 from cevns.sources import facility, facility_catalogue, total_flux
 from cevns.sources.facilities import parse_rate
 
-# Seed 003 facility table: (proton energy GeV, power MW, repetition Hz)
-SEED003_TABLE = {
+# Efremenko, NuINT 2024 facility table: (proton energy GeV, power MW, repetition Hz)
+EFREMENKO_FACILITY_TABLE = {
     "csns": (1.6, 0.16, 25.0),
     "isis": (0.8, 0.16, 50.0),
     "lansce": (0.8, 0.8, 120.0),
@@ -19,9 +19,9 @@ SEED003_TABLE = {
 }
 
 
-@pytest.mark.parametrize(("key", "row"), list(SEED003_TABLE.items()))
-def test_seed003_table(key: str, row: tuple[float, float, float]) -> None:
-    """Catalogue values equal seed 003's table exactly."""
+@pytest.mark.parametrize(("key", "row"), list(EFREMENKO_FACILITY_TABLE.items()))
+def test_efremenko_facility_table(key: str, row: tuple[float, float, float]) -> None:
+    """Catalogue values equal the facility table of Efremenko (NuINT 2024) exactly."""
     src = facility_catalogue()[key].source_without_yield
     assert src.proton_energy / u.GeV == pytest.approx(row[0])
     assert src.beam_power / u.MW == pytest.approx(row[1])
@@ -29,7 +29,8 @@ def test_seed003_table(key: str, row: tuple[float, float, float]) -> None:
 
 
 def test_sns_upgrades() -> None:
-    """Seeds 000/003: PPU 2.0 MW at 1.3 GeV, 60 Hz; STS era FTS 2 MW at 45 Hz, STS 0.7 MW 15 Hz."""
+    """Efremenko, SNvD 2023 and NuINT 2024: PPU 2.0 MW at 1.3 GeV, 60 Hz; STS era FTS 2 MW at 45
+    Hz, STS 0.7 MW 15 Hz."""
     ppu = facility("sns_ppu")
     assert (ppu.proton_energy, ppu.beam_power / u.MW, ppu.repetition_rate * u.s) == pytest.approx(
         (1300.0, 2.0, 60.0)
@@ -38,7 +39,7 @@ def test_sns_upgrades() -> None:
     assert (fts.beam_power / u.MW, fts.repetition_rate * u.s) == pytest.approx((2.0, 45.0))
     sts = facility("sns_sts")
     assert (sts.beam_power / u.MW, sts.repetition_rate * u.s) == pytest.approx((0.7, 15.0))
-    # total after STS: 2.0 + 0.7 = 2.7 MW (seed: 2.8 MW total, rounding of the slide)
+    # total after STS: 2.0 + 0.7 = 2.7 MW (talk: 2.8 MW total, rounding of the slide)
     assert (fts.beam_power + sts.beam_power) / u.MW == pytest.approx(2.8, abs=0.11)
 
 
@@ -50,10 +51,11 @@ def test_sns_default_pulse_and_yield() -> None:
 
 
 def test_ccm_flux() -> None:
-    """Seed 001: CCM at Lujan, 'MCNP simulation flux 4.74 × 10⁵ ν/cm²/s at 20 m'.
+    """Scholberg, MPA Summer School 2021: CCM at Lujan, 'MCNP simulation flux 4.74 × 10⁵ ν/cm²/s at
+    20 m'.
 
     Assumed: 100 kW of 0.8 GeV protons (CCM talks) and a yield of 0.0305 ν per flavour per POT,
-    read as the per-flavour (ν_μ) flux. The yield is *back-computed* from this number (the seeds
+    read as the per-flavour (ν_μ) flux. The yield is *back-computed* from this number (the talks
     publish no Lujan yield), so this test checks the bookkeeping, to the 3 digits quoted (0.5 %).
     """
     lujan = facility("lujan")
@@ -63,12 +65,14 @@ def test_ccm_flux() -> None:
 
 
 def test_yield_choices() -> None:
-    """A facility takes a preset, a number, or the seed-003 fit inside its validity range."""
+    """A facility takes a preset, a number, or the Efremenko, NuINT 2024 fit inside its validity
+    range."""
     assert facility("sns", "csi2021").neutrino_yield.per_flavour == 0.0848
     assert facility("isis", 0.05).neutrino_yield.per_flavour == 0.05
-    assert facility("isis", "seed003").neutrino_yield.per_flavour == pytest.approx(0.0744, abs=1e-4)
+    assert facility("isis", "efremenko2024").neutrino_yield.per_flavour == pytest.approx(0.0744,
+    abs=1e-4)
     with pytest.raises(ValueError, match=r"^proton_energy"):
-        facility("ess", "seed003")
+        facility("ess", "efremenko2024")
     with pytest.raises(ValueError, match=r"^neutrino_yield"):
         facility("ess")
     with pytest.raises(ValueError, match=r"^neutrino_yield"):

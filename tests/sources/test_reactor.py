@@ -51,9 +51,10 @@ def test_low_energy_extension_continuous(name: str) -> None:
 
 
 def test_antineutrinos_per_gw() -> None:
-    """Seed 001: '~2 × 10²⁰ s⁻¹ per GW'. We get 1.68 × 10²⁰ (typical PWR fractions).
+    """Scholberg, MPA Summer School 2021: '~2 × 10²⁰ s⁻¹ per GW'. We get 1.68 × 10²⁰ (typical PWR
+    fractions).
 
-    Tolerance 25 %: the seed gives one significant digit, and the model omits the ~0.6
+    Tolerance 25 %: the talk gives one significant digit, and the model omits the ~0.6
     ν̄_e/fission from ²³⁸U neutron capture (²³⁹U/²³⁹Np decays), which would bring it to ~1.9e20.
     """
     rate = ReactorSource("1 GW", thermal_power=1 * u.GW).antineutrinos_per_second
@@ -66,7 +67,8 @@ def test_antineutrinos_per_gw() -> None:
 
 
 def test_presets_and_flux() -> None:
-    """CONUS 3.9 GW at 17 m, CONNIE 3.8 GW at 32 m (seed 001); flux = rate / 4πL² (exact)."""
+    """CONUS 3.9 GW at 17 m, CONNIE 3.8 GW at 32 m (Scholberg, MPA Summer School 2021); flux = rate
+    / 4πL² (exact)."""
     assert (CONUS.thermal_power / u.GW, CONUS.distance / u.m) == pytest.approx((3.9, 17.0))
     assert (CONNIE.thermal_power / u.GW, CONNIE.distance / u.m) == pytest.approx((3.8, 32.0))
     flux = total_flux(CONUS.flux_rate_at())

@@ -15,8 +15,8 @@ from cevns.sources import (
     YIELD_LAR_2020,
     GaussianPulse,
     StoppedPionSource,
-    seed003_total_yield,
-    seed003_yield,
+    efremenko_total_yield,
+    efremenko_yield,
     total_flux,
 )
 from cevns.sources.stopped_pion import michel_endpoint, prompt_line_energy
@@ -35,11 +35,12 @@ def sns(**kw: object) -> StoppedPionSource:
 
 
 def test_sns_total_flux_at_20m() -> None:
-    """Seed 002: total ν flux 4.3 × 10⁷ cm⁻² s⁻¹ at 20 m.
+    """Konovalov, COHERENT talk 2021: total ν flux 4.3 × 10⁷ cm⁻² s⁻¹ at 20 m.
 
     Assumed: 1.4 MW of 1 GeV protons (arXiv:2109.11049, "a pulsed 1.4-MW beam of 1-GeV
-    protons") and 0.08 ν/flavour/POT (seed 001 / CsI 2017). That gives 4.17 × 10⁷ (−3 %);
-    tolerance 5 % (the seed quotes two digits, and the yield itself is ±10 %).
+    protons") and 0.08 ν/flavour/POT (Scholberg, MPA Summer School 2021 / CsI 2017). That gives
+    4.17 × 10⁷ (−3 %);
+    tolerance 5 % (the talk quotes two digits, and the yield itself is ±10 %).
     """
     flux = total_flux(sns().flux_rate_at(20 * u.m))
     assert flux == pytest.approx(4.3e7, rel=0.05)
@@ -48,7 +49,8 @@ def test_sns_total_flux_at_20m() -> None:
 
 
 def test_99_percent_below_53_mev() -> None:
-    """Seed 002/physics brief: 99 % of the neutrinos below 53 MeV (here: all, endpoint 52.83)."""
+    """Konovalov, COHERENT talk 2021: 99 % of the neutrinos below 53 MeV (here: all, endpoint
+    52.83)."""
     spectra = sns().spectra()
     total = sum(s.total for s in spectra.values())
     below = sum(s.integrate(lambda e: (e < 53.0).astype(float)) for s in spectra.values())
@@ -58,7 +60,7 @@ def test_99_percent_below_53_mev() -> None:
 
 
 def test_michel_mean_energies() -> None:
-    """Physics brief §4: ⟨E⟩ = 31.7 MeV (ν_e), 37.0 MeV (ν̄_μ); exact 0.6 and 0.7 × m_μ/2."""
+    """Michel spectra: ⟨E⟩ = 31.7 MeV (ν_e), 37.0 MeV (ν̄_μ); exact 0.6 and 0.7 × m_μ/2."""
     spectra = sns().spectra()
     assert spectra[Flavour.NU_E].mean_energy() == pytest.approx(31.7, abs=0.05)
     assert spectra[Flavour.NU_MU_BAR].mean_energy() == pytest.approx(37.0, abs=0.05)
@@ -93,14 +95,15 @@ def test_nu_e_bar_contamination() -> None:
     )
 
 
-def test_seed003_parametrisation() -> None:
-    """Seed 003: Y(1 GeV) = 0.28 − 1.12 + 1.79 − 0.68 = 0.27 ν/p (three flavours) → 0.09."""
-    assert seed003_total_yield(1 * u.GeV) == pytest.approx(0.27, abs=1e-12)
-    assert seed003_yield(1 * u.GeV).per_flavour == pytest.approx(0.09)
-    assert seed003_yield(1.3 * u.GeV).per_flavour == pytest.approx(0.0947, abs=1e-4)
+def test_efremenko_yield_parametrisation() -> None:
+    """Efremenko, NuINT 2024: Y(1 GeV) = 0.28 − 1.12 + 1.79 − 0.68 = 0.27 ν/p (three flavours) →
+    0.09."""
+    assert efremenko_total_yield(1 * u.GeV) == pytest.approx(0.27, abs=1e-12)
+    assert efremenko_yield(1 * u.GeV).per_flavour == pytest.approx(0.09)
+    assert efremenko_yield(1.3 * u.GeV).per_flavour == pytest.approx(0.0947, abs=1e-4)
     for bad in (0.5 * u.GeV, 1.6 * u.GeV):
         with pytest.raises(ValueError, match=r"^proton_energy"):
-            seed003_total_yield(bad)
+            efremenko_total_yield(bad)
 
 
 def test_flux_scaling_and_fluence() -> None:
@@ -148,7 +151,8 @@ def test_timing_api() -> None:
     assert np.all(probs >= 0)
     pdfs = src.arrival_time_pdfs(np.arange(0.0, 10001.0))
     assert set(pdfs) == {Flavour.NU_MU, Flavour.NU_E, Flavour.NU_MU_BAR}
-    # duty factor: 60 Hz × 10 µs = 6e-4 ("few × 10⁻⁴", seed 001; ~1/2000, seeds 000/003 at 8 µs)
+    # duty factor: 60 Hz × 10 µs = 6e-4 ("few × 10⁻⁴", Scholberg, MPA Summer School 2021; ~1/2000,
+    # Efremenko, SNvD 2023 and NuINT 2024 at 8 µs)
     assert src.duty_factor(10 * u.us) == pytest.approx(6e-4)
     assert 1 / src.duty_factor(8 * u.us) == pytest.approx(2083.3, rel=1e-3)
 

@@ -1,6 +1,6 @@
 """Arrival-time PDFs: analytic convolutions against direct numerical integration.
 
-The issue asks for the pulse ⊗ π⁺ ⊗ μ⁺ convolution "to better than 10⁻³"; the analytic
+The pulse ⊗ π⁺ ⊗ μ⁺ convolution is required "to better than 10⁻³"; the analytic
 forms are checked here against adaptive quadrature of the defining convolution integrals
 to 1e-7 (absolute, in 1/ns scaled by the peak) — far inside that requirement.
 """

@@ -23,7 +23,7 @@ app = typer.Typer(
 )
 console = Console()
 
-#: The six demo targets of issue 2.
+#: The six demo targets.
 DEMO_TARGETS: tuple[str, ...] = ("CsI", "NaI", "Ar", "Ge", "Xe", "C")
 _PI_DAR_FLAVOURS = (Flavour.NU_MU, Flavour.NU_E, Flavour.NU_MU_BAR)
 

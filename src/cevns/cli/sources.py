@@ -168,7 +168,8 @@ def register(app: typer.Typer) -> None:
         neutrino_yield: Annotated[
             str | None,
             typer.Option(
-                "--yield", help="ν/flavour/POT: lar2020, csi2017, csi2021, seed003 or a number."
+                "--yield",
+                help="ν/flavour/POT: lar2020, csi2017, csi2021, efremenko2024 or a number.",
             ),
         ] = None,
         plot: Annotated[

@@ -23,7 +23,7 @@ Prediction: :func:`predict` → :class:`Prediction` with ``.counts`` (binning sh
     and ``.with_nuisances(quenching=, efficiency=, time_efficiency=, psd=, normalisation=)``
     for re-predictions that reuse the physics (< 2 ms).
 
-Interface for the fits (issue 5), in :mod:`cevns.detectors.coherent`:
+Interface for the fits, in :mod:`cevns.detectors.coherent`:
     ``csi_2021_prediction(release_dir=None, exposure=None, model=None, energy_edges=None,
     time_edges=None)`` → Prediction, ``.counts`` shape ``(n_PE, n_time)`` (default 9 × 11 in
     0–60 PE × 0–6 µs); nuisances ``quenching=[θ0, θ1]``, ``efficiency=θ``, ``normalisation``.

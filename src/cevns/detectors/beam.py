@@ -10,7 +10,7 @@
 Any object with these methods works (duck typing, :class:`SpectralSource`, the subset of
 :class:`cevns.sources.base.NeutrinoSource` a prediction uses); a plain
 ``{Flavour: Spectrum}`` mapping is accepted as a steady source.
-:class:`cevns.sources.stopped_pion.StoppedPionSource` (issue 3) satisfies it; when a
+:class:`cevns.sources.stopped_pion.StoppedPionSource` satisfies it; when a
 source also has ``flux_at(distance, survival)`` the flux at the detector is taken from
 it, so survival probabilities (oscillations) act at the detector.
 

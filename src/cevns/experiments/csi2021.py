@@ -12,7 +12,8 @@ Components
     Our own prediction (default: :func:`cevns.detectors.coherent.csi_2021_prediction` with the
     release's quenching and efficiency, gamma smearing and timing efficiency), scaled by the
     free signal strength ``mu_cevns`` (1 = SM). Nuisances: ``flux`` NormSys ±10 %
-    (seed 002 systematics table), ``form_factor`` NormSys ±3.4 % (seed 002, theory);
+    (Konovalov, COHERENT talk 2021 systematics table), ``form_factor`` NormSys ±3.4 % (Konovalov,
+    COHERENT talk 2021, theory);
     HistoSys ``quenching_0``/``quenching_1`` (the release's two ±1σ scintillation-response
     models), ``efficiency`` (the release's two efficiency variants as ±1σ) and
     ``beam_timing`` (signal arrival time shifted by ±``timing_uncertainty``) — each template
@@ -25,7 +26,8 @@ Components
 ``brn``, ``nin``
     Release PDFs, PE × time factorised (the release gives the two projections), the time PDF
     multiplied by the timing efficiency; normalised to the prior predictions 18.4 ± 4.6 BRN and
-    5.6 ± 2.0 NIN (seed 002 table; ±25 % / ±36 % in the release README): ``brn_norm`` and
+    5.6 ± 2.0 NIN (Konovalov, COHERENT talk 2021 table; ±25 % / ±36 % in the release README):
+    ``brn_norm`` and
     ``nin_norm`` Gaussian-constrained.
 
 Timing efficiency (release companion parameters, README): 1 below 0.52 µs, then
@@ -69,7 +71,7 @@ CSI_ENERGY_EDGES = np.array([0.0, 8, 12, 16, 20, 24, 32, 40, 50, 60])
 CSI_TIME_EDGES = np.array([0.0, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1.0, 2.0, 4.0,
                            6.0]) * u.us
 
-#: Published results (PRL 129 (2022) 081801; seed 002 table).
+#: Published results (PRL 129 (2022) 081801; Konovalov, COHERENT talk 2021 table).
 CSI_PUBLISHED = {
     "cevns": [306, 20],
     "steady_state": [1273, 24],
@@ -82,12 +84,12 @@ CSI_PUBLISHED = {
     "sm_cross_section_cm2": [189e-40, 6e-40],
 }
 
-#: Priors (seed 002 "Prior Prediction" column; release README relative widths).
+#: Priors (Konovalov, COHERENT talk 2021 "Prior Prediction" column; release README relative widths).
 BRN_PRIOR = (18.4, 4.6)
 NIN_PRIOR = (5.6, 2.0)
 SS_RELATIVE_PRIOR = 0.021
-FLUX_UNCERTAINTY = 0.10  # seed 002 systematics table: neutrino flux 10 %
-FORM_FACTOR_UNCERTAINTY = 0.034  # seed 002: nuclear form factor 3.4 % (theory)
+FLUX_UNCERTAINTY = 0.10  # Konovalov, COHERENT talk 2021 systematics table: neutrino flux 10 %
+FORM_FACTOR_UNCERTAINTY = 0.034  # Konovalov, COHERENT talk 2021: nuclear form factor 3.4 % (theory)
 #: Default beam-timing uncertainty (ns): the SNS protons-on-target trace mean 440 ± 200 ns of
 #: the LAr 2020 release (``snsPOTTraceTiming``, same beam). The CsI release quotes none, so
 #: applying it to CsI is an assumption; configurable.

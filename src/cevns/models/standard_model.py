@@ -71,7 +71,8 @@ class StandardModel:
     couplings
         A coupling scheme (:mod:`cevns.physics.couplings`); default
         :data:`~cevns.physics.couplings.ERLER_SU_2013`, radiatively corrected with
-        flavour-dependent neutrino charge-radius terms (``g_V^p(ν_μ) = 0.0298`` as in seed 001).
+        flavour-dependent neutrino charge-radius terms (``g_V^p(ν_μ) = 0.0298`` as in Scholberg,
+        MPA Summer School 2021).
     proton_form_factor, neutron_form_factor
         Form factors (:mod:`cevns.physics.form_factors`); default Helm with the
         Lewin–Smith radius for both.
@@ -135,7 +136,7 @@ class StandardModel:
         is < 1 % of the CsI rate). The sign of ``G_A`` for antineutrinos is applied by
         the engine, not here.
 
-        This is the Barranco et al. form the physics brief prescribes. For an unpolarised
+        This is the Barranco et al. (JHEP 0512 (2005) 021) form. For an unpolarised
         target the spin-averaged axial strength is ``∝ (J+1)/J (g_A^p⟨S_p⟩ + g_A^n⟨S_n⟩)²``
         rather than ``G_A²`` with ``Z₊−Z₋ = 2⟨S_p⟩`` (they agree for ``J = ½``); Hoferichter,
         Menéndez & Schwenk, PRD 102 (2020) 074018 give the full nuclear responses. A model

@@ -1,6 +1,7 @@
 """Neutrino–nucleon neutral-current couplings and the schemes that fix them.
 
-The CEvNS weak charges are built from four nucleon couplings (physics brief §2)::
+The CEvNS weak charges are built from four nucleon couplings (Barranco, Miranda, Rashba, JHEP 0512
+(2005) 021)::
 
     G_V = g_V^p Z F_p + g_V^n N F_n,    G_A = g_A^p (Z₊ − Z₋) + g_A^n (N₊ − N₋)
 
@@ -9,7 +10,8 @@ Available schemes:
 
 * :class:`TreeLevel` — ``g_V^p = ½ − 2 sin²θ_W``, ``g_V^n = −½``, ``g_A^{p,n} = ±½``,
   with ``sin²θ_W`` a parameter (default the PDG low-energy MS-bar value 0.23857).
-* :class:`FixedCouplings` — the same four numbers for every flavour; the seed-001
+* :class:`FixedCouplings` — the same four numbers for every flavour; the Scholberg, MPA Summer
+School 2021
   radiatively corrected set of Barranco, Miranda & Rashba, JHEP 0512 (2005) 021
   (``g_V^p = 0.0298``, ``g_V^n = −0.5117``, ``g_A^p = 0.4955``, ``g_A^n = −0.5121``) is
   :data:`BARRANCO_2005`; any user set is a ``FixedCouplings`` too.
@@ -19,9 +21,10 @@ Available schemes:
   :data:`ERLER_SU_2013` (the default of :class:`~cevns.models.StandardModel`) is the
   PDG-2015/Erler–Su set with the Erler charge-radius shifts, exactly as in the
   COHERENT collaboration's reference code (``sm_vector_couplings``/``chgradcorr`` of
-  ``xscns.cc``): ``g_V^p(ν_μ) = 0.01836 + 0.0114381 = 0.0298``, the seed-001 value.
+  ``xscns.cc``): ``g_V^p(ν_μ) = 0.01836 + 0.0114381 = 0.0298``, the Scholberg, MPA Summer School
+  2021 value.
 
-Note the seed-001 set already contains the ν_μ charge-radius term; adding a
+Note the Scholberg, MPA Summer School 2021 set already contains the ν_μ charge-radius term; adding a
 charge-radius shift on top of :data:`BARRANCO_2005` would count it twice.
 """
 
@@ -70,7 +73,7 @@ class TreeLevel:
     """Tree-level SM couplings from ``sin²θ_W`` (flavour independent).
 
     ``g_V^p = ½ − 2 sin²θ_W``, ``g_V^n = −½``, ``g_A^p = ½``, ``g_A^n = −½``
-    (e.g. Barranco et al. 2005, Eq. 2; physics brief §2).
+    (e.g. Barranco, Miranda, Rashba, JHEP 0512 (2005) 021, Eq. 2).
     """
 
     sin2_theta_w: float = float(SIN2_THETA_W_LOW_Q)
@@ -94,11 +97,11 @@ class FixedCouplings:
         return self.couplings
 
 
-#: Radiatively corrected couplings quoted in seed 001 (Scholberg) from Barranco,
+#: Radiatively corrected couplings quoted in K. Scholberg, MPA Summer School 2021 from Barranco,
 #: Miranda & Rashba, JHEP 0512 (2005) 021, Eq. (3).
 BARRANCO_2005 = FixedCouplings(
     NucleonCouplings(g_V_p=0.0298, g_V_n=-0.5117, g_A_p=0.4955, g_A_n=-0.5121),
-    reference="Barranco, Miranda, Rashba, JHEP 0512 (2005) 021 (seed 001)",
+    reference="Barranco, Miranda, Rashba, JHEP 0512 (2005) 021 (Scholberg, MPA Summer School 2021)",
 )
 
 
@@ -115,11 +118,12 @@ class ChargeRadiusShift:
         return {"e": self.electron, "mu": self.muon, "tau": self.tau}[lepton]
 
 
-#: Named sets of neutrino charge-radius shifts of ``g_V^p`` (physics brief §2).
+#: Named sets of neutrino charge-radius shifts of ``g_V^p`` (Barranco, Miranda, Rashba, JHEP 0512
+#: (2005) 021).
 CHARGE_RADIUS_SCHEMES: Mapping[str, ChargeRadiusShift] = MappingProxyType(
     {
         # (α/6π)[3 − 2 ln(m_ℓ²/M_W²)] (Erler & Su 2013); identical to chgradcorr type 1 of the
-        # COHERENT reference code and to physics brief §2.
+        # COHERENT reference code and to Barranco, Miranda, Rashba, JHEP 0512 (2005) 021.
         "erler_su": ChargeRadiusShift(
             0.0196964,
             0.0114381,

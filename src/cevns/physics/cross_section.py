@@ -1,16 +1,17 @@
 """The CEvNS cross section: differential, total and flux-averaged.
 
 The engine evaluates the full vector + axial formula (Barranco, Miranda & Rashba,
-JHEP 0512 (2005) 021, Eq. 1; seed 001; physics brief §2)::
+JHEP 0512 (2005) 021, Eq. 1; K. Scholberg, MPA Summer School 2021)::
 
     dσ/dT = G_F² M / (2π) · [ (G_V + G_A)² + (G_V − G_A)² (1 − T/E)² − (G_V² − G_A²) M T / E² ]
 
 with ``G_V``, ``G_A`` from the model (form factors inside) and ``G_A → −G_A`` for
 antineutrinos. The prefactor is ``G_F² M / 2π`` for the nucleon couplings of
 :mod:`cevns.physics.couplings` (``g_V^n ≈ −½``): with ``G_A = 0`` and ``F = 1``
-it integrates to Freedman's ``G_F² E² Q_W² / 4π`` (tested). Seed 001 prints
-``G_F² M / π`` and seed 004 drops the ¼ of ``Q_W²/4``: both are 2× and 4× too
-large respectively (the "normalisation trap" of the brief).
+it integrates to Freedman's ``G_F² E² Q_W² / 4π`` (tested). Scholberg, MPA Summer School 2021 prints
+``G_F² M / π`` and Jeong, K-Neutrino Symposium 2024 drops the ¼ of ``Q_W²/4``: both are 2× and 4×
+too
+large respectively (a normalisation trap when copying slide formulas).
 
 Units: energies MeV, cross sections cm² (``dσ/dT`` in cm²/MeV).
 """
@@ -181,7 +182,7 @@ def target_flux_averaged_cross_section(
 
     The isotopes' ``⟨σ⟩`` weighted by their number fractions, e.g. for CsI the mean of
     Cs133 and I127 — the per-nucleus convention of COHERENT's
-    ``⟨σ⟩ = 189 × 10⁻⁴⁰ cm²`` (seed 002).
+    ``⟨σ⟩ = 189 × 10⁻⁴⁰ cm²`` (Konovalov, COHERENT talk 2021).
     """
     tgt = target if isinstance(target, Target) else Target.parse(target)
     sigma = [

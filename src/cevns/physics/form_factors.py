@@ -1,4 +1,5 @@
-"""Nuclear form factors ``F(q)`` with ``F(0) = 1`` (physics brief §3).
+"""Nuclear form factors ``F(q)`` with ``F(0) = 1`` (Helm, Phys. Rev. 104 (1956) 1466; Lewin &
+Smith, Astropart. Phys. 6 (1996) 87).
 
 Every form factor is a small frozen dataclass called as ``ff(q, isotope, rms_radius)``:
 
@@ -84,7 +85,8 @@ class Helm:
     Parameters
     ----------
     convention
-        How the box radius ``R₀`` is obtained (physics brief §3):
+        How the box radius ``R₀`` is obtained (Helm, Phys. Rev. 104 (1956) 1466; Lewin & Smith,
+        Astropart. Phys. 6 (1996) 87):
 
         * ``"rms"`` — from an rms radius ``R``: ``R₀² = (5/3)(R² − 3s²)``; the radius is the
           explicit ``rms_radius`` or else the isotope's measured charge radius;

@@ -1,4 +1,4 @@
-"""Two-body kinematics of elastic neutrino–nucleus scattering (physics brief §1).
+"""Two-body kinematics of elastic neutrino–nucleus scattering.
 
 All energies and masses in MeV (:mod:`cevns.units`); functions broadcast.
 """

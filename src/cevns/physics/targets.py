@@ -2,7 +2,7 @@
 
 Isotope masses and natural abundances come from :mod:`periodictable` (AME/IUPAC);
 the nuclear mass is ``M = m_atomic − Z·m_e`` (electron binding energies,
-< 0.1 MeV even for Cs, are neglected as in physics brief §1). Ground-state spins
+< 0.1 MeV even for Cs, are neglected). Ground-state spins
 and spin expectation values ⟨S_p⟩, ⟨S_n⟩ and measured charge radii are read
 from the tables shipped in ``cevns/data/nuclear/`` (origins in its README).
 

@@ -32,8 +32,8 @@ from .stopped_pion import (
     YIELD_PRESETS,
     NeutrinoYield,
     StoppedPionSource,
-    seed003_total_yield,
-    seed003_yield,
+    efremenko_total_yield,
+    efremenko_yield,
     stopped_pion_spectra,
 )
 from .supernova import ERG, PinchedThermal, SupernovaSource, spectra_from_snewpy
@@ -68,6 +68,8 @@ __all__ = [
     "catalogue",
     "decay_chain_cdf",
     "decay_chain_pdf",
+    "efremenko_total_yield",
+    "efremenko_yield",
     "facility",
     "facility_catalogue",
     "fission_isotopes",
@@ -76,8 +78,6 @@ __all__ = [
     "get_source",
     "protons_on_target",
     "protons_per_second",
-    "seed003_total_yield",
-    "seed003_yield",
     "spectra_from_snewpy",
     "stopped_pion_spectra",
     "total_flux",

@@ -6,7 +6,7 @@ or as a run time at a beam power. The conversions are exact:
 
     POT = E_beam / E_p,        E_beam = P × t,        POT rate = P / E_p
 
-(physics brief §4). Example: the COHERENT CsI 2021 exposure, 13.99 GWh at
+(``POT = E_beam / E_p``). Example: the COHERENT CsI 2021 exposure, 13.99 GWh at
 0.984 GeV, is 3.195 × 10²³ POT (PRL 129 (2022) 081801; ``../shared/data/README.md``:
 "13.99 GWh (≈ 3.20 × 10²³ POT)").
 

@@ -3,7 +3,8 @@
 The catalogue ships as ``cevns/data/sources/facilities.toml`` (origin of every field in
 its ``cite`` tables and in ``cevns/data/README.md``): SNS today, after the Proton Power
 Upgrade, its first target at 45 Hz and its Second Target Station, CSNS, ISIS,
-LANSCE-Lujan (the CCM site) and the LANSCE row of seed 003, J-PARC MLF and ESS, each with
+LANSCE-Lujan (the CCM site) and the LANSCE row of Efremenko, NuINT 2024, J-PARC MLF and ESS, each
+with
 proton energy, beam power, repetition rate and pulse structure.
 
 >>> from cevns.sources.facilities import facility
@@ -26,7 +27,7 @@ from .stopped_pion import (
     YIELD_PRESETS,
     NeutrinoYield,
     StoppedPionSource,
-    seed003_yield,
+    efremenko_yield,
 )
 from .timing import GaussianPulse, ProtonPulse, TabulatedPulse
 
@@ -102,7 +103,7 @@ class FacilityEntry:
         ----------
         neutrino_yield
             A :class:`NeutrinoYield`, a preset name (``"lar2020"``, ``"csi2017"``,
-            ``"csi2021"``, ``"seed003"``), a number (ν per flavour per POT, 10 %
+            ``"csi2021"``, ``"efremenko2024"``), a number (ν per flavour per POT, 10 %
             uncertainty), or ``None`` for the catalogue default.
         """
         chosen = resolve_yield(neutrino_yield, self.source_without_yield.proton_energy)
@@ -124,8 +125,8 @@ def resolve_yield(
         return value
     if isinstance(value, str):
         key = value.strip().lower()
-        if key == "seed003":
-            return seed003_yield(proton_energy)
+        if key == "efremenko2024":
+            return efremenko_yield(proton_energy)
         if key in YIELD_PRESETS:
             return YIELD_PRESETS[key]
         try:
@@ -133,7 +134,7 @@ def resolve_yield(
         except ValueError:
             raise ValueError(
                 f"neutrino_yield: unknown preset {value!r}; allowed: "
-                f"{[*YIELD_PRESETS, 'seed003']} or a number in (0, 1)"
+                f"{[*YIELD_PRESETS, 'efremenko2024']} or a number in (0, 1)"
             ) from None
         return NeutrinoYield(number, 0.10, "user-given")
     return NeutrinoYield(float(value), 0.10, "user-given")

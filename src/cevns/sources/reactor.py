@@ -283,19 +283,23 @@ class ReactorSource:
         return out
 
 
-#: CONUS at the Brokdorf reactor: 3.9 GW thermal, 17 m (seed 001; PRL 126 (2021) 041804).
+#: CONUS at the Brokdorf reactor: 3.9 GW thermal, 17 m (Scholberg, MPA Summer School 2021; PRL 126
+#: (2021) 041804).
 CONUS = ReactorSource(
     "CONUS",
     thermal_power=3.9 * u.GW,
     distance=17.0 * u.m,
-    description="Brokdorf 3.9 GWth PWR, Germany; 4 kg Ge PPC at 17 m (seed 001)",
+    description="Brokdorf 3.9 GWth PWR, Germany; 4 kg Ge PPC at 17 m "
+    " (Scholberg, MPA Summer School 2021)",
 )
-#: CONNIE at Angra-2: 3.8 GW thermal, 32 m (seed 001; PRD 100 (2019) 092005).
+#: CONNIE at Angra-2: 3.8 GW thermal, 32 m (Scholberg, MPA Summer School 2021; PRD 100 (2019)
+#: 092005).
 CONNIE = ReactorSource(
     "CONNIE",
     thermal_power=3.8 * u.GW,
     distance=32.0 * u.m,
-    description="Angra-2 3.8 GWth PWR, Brazil; 47.6 g Si CCDs at 32 m (seed 001)",
+    description="Angra-2 3.8 GWth PWR, Brazil; 47.6 g Si CCDs at 32 m "
+    " (Scholberg, MPA Summer School 2021)",
 )
 
 #: Reactor presets by short name.

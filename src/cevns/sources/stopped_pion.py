@@ -1,8 +1,8 @@
 """Stopped-pion (πDAR) neutrino spectra.
 
 π⁺ → μ⁺ ν_μ at rest gives a line at ``(m_π² − m_μ²)/(2 m_π)`` (29.79 MeV); the
-μ⁺ → e⁺ ν_e ν̄_μ decay at rest gives the Michel spectra (seed 004; e.g.
-Louis, Los Alamos Science 25 (1997); physics brief §4), with ``x = 2E/m_μ``:
+μ⁺ → e⁺ ν_e ν̄_μ decay at rest gives the Michel spectra (Jeong, K-Neutrino Symposium 2024; e.g.
+Louis, Los Alamos Science 25 (1997)), with ``x = 2E/m_μ``:
 
 * ν_e:  ``dN/dx = 12 x² (1 − x)``
 * ν̄_μ: ``dN/dx = 2 x² (3 − 2x)``
@@ -99,7 +99,7 @@ class NeutrinoYield:
         ν per flavour per POT (the prompt ν_μ, the delayed ν_e and ν̄_μ each get this many).
     relative_uncertainty
         One-sigma relative uncertainty (default 10 %, the COHERENT flux uncertainty:
-        arXiv:2109.11049; seed 003 "we know neutrino flux with 10% accuracy").
+        arXiv:2109.11049; Efremenko, NuINT 2024 "we know neutrino flux with 10% accuracy").
     reference
         Where the number comes from.
     """
@@ -125,8 +125,9 @@ class NeutrinoYield:
         return self.per_flavour * self.relative_uncertainty
 
 
-#: COHERENT CsI 2017 data release / Science 2017: 0.08 ± 0.008 ν/flavour/POT (seed 001
-#: slide "0.08 neutrinos per flavor per proton on target"; physics brief §4).
+#: COHERENT CsI 2017 data release / Science 2017: 0.08 ± 0.008 ν/flavour/POT (Scholberg, MPA Summer
+#: School 2021
+#: slide "0.08 neutrinos per flavor per proton on target")
 YIELD_CSI_2017 = NeutrinoYield(
     0.08, 0.10, "COHERENT CsI 2017 (Science 357 (2017) 1123): 0.08 ± 0.008"
 )
@@ -144,16 +145,16 @@ YIELD_PRESETS: dict[str, NeutrinoYield] = {
     "lar2020": YIELD_LAR_2020,
 }
 
-#: Proton kinetic energies (MeV) between which the seed-003 parametrisation is used.
-SEED003_VALIDITY: tuple[float, float] = (800.0, 1300.0)
+#: Proton kinetic energies (MeV) between which the Efremenko, NuINT 2024 parametrisation is used.
+EFREMENKO_YIELD_VALIDITY: tuple[float, float] = (800.0, 1300.0)
 
 
-def seed003_total_yield(proton_energy: float) -> float:
+def efremenko_total_yield(proton_energy: float) -> float:
     """ν per proton summed over ν_μ, ν_e, ν̄_μ on the SNS mercury target.
 
     ``Y(E) = 0.28 E² − 1.12 E + 1.79 − 0.68/E`` with ``E`` the proton kinetic energy
-    in GeV (seed ``003_a052009919e19934.txt``, "Neutrino Flux Prediction for the SNS";
-    read as the three-flavour sum, physics brief §4: 0.27 at 1 GeV = 0.09 per flavour,
+    in GeV (Efremenko, NuINT 2024, "Neutrino Flux Prediction for the SNS";
+    read as the three-flavour sum: 0.27 at 1 GeV = 0.09 per flavour,
     matching the LAr 2020 release).
 
     Parameters
@@ -165,26 +166,28 @@ def seed003_total_yield(proton_energy: float) -> float:
     ------
     ValueError
         Outside 0.8–1.3 GeV, the range of SNS operating energies the Geant4 study
-        behind the fit covers (present 0.9–1 GeV to the 1.3 GeV power upgrade, seed 003).
+        behind the fit covers (present 0.9–1 GeV to the 1.3 GeV power upgrade, Efremenko, NuINT
+        2024).
         The fit is a polynomial and is not extrapolated.
     """
     e = float(proton_energy)
-    lo, hi = SEED003_VALIDITY
+    lo, hi = EFREMENKO_YIELD_VALIDITY
     if not (math.isfinite(e) and lo <= e <= hi):
         raise ValueError(
-            f"proton_energy: the seed-003 yield parametrisation is valid for "
+            f"proton_energy: the Efremenko, NuINT 2024 yield parametrisation is valid for "
             f"{lo / 1e3:g}–{hi / 1e3:g} GeV, got {e / 1e3:g} GeV; give an explicit yield"
         )
     x = e / 1e3
     return 0.28 * x * x - 1.12 * x + 1.79 - 0.68 / x
 
 
-def seed003_yield(proton_energy: float, relative_uncertainty: float = 0.10) -> NeutrinoYield:
-    """Per-flavour yield from :func:`seed003_total_yield` (one third of the sum)."""
+def efremenko_yield(proton_energy: float, relative_uncertainty: float = 0.10) -> NeutrinoYield:
+    """Per-flavour yield from :func:`efremenko_total_yield` (one third of the sum)."""
     return NeutrinoYield(
-        seed003_total_yield(proton_energy) / 3.0,
+        efremenko_total_yield(proton_energy) / 3.0,
         relative_uncertainty,
-        f"seed 003 parametrisation at {proton_energy / 1e3:g} GeV (three-flavour sum / 3)",
+        f"Efremenko (NuINT 2024) parametrisation at {proton_energy / 1e3:g} GeV"
+        " (three-flavour sum / 3)",
     )
 
 
@@ -347,7 +350,7 @@ class StoppedPionSource:
 
         This is the steady-state background suppression: beam-unrelated events are
         accepted with probability ``window × repetition_rate`` (e.g. 60 Hz × 10 µs = 6 × 10⁻⁴,
-        seed 001 "background rejection factor ~ few × 10⁻⁴").
+        Scholberg, MPA Summer School 2021 "background rejection factor ~ few × 10⁻⁴").
         """
         if not (math.isfinite(window) and window >= 0):
             raise ValueError(f"window: must be finite and >= 0 ns, got {window}")

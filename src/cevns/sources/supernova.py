@@ -8,11 +8,11 @@ ApJ 590, 971, eq. 2) spectrum
 normalised to ``N = E_tot/⟨E⟩`` neutrinos, where ``E_tot`` is the energy the flavour
 carries (given directly, or as a mean luminosity × burst duration), ``⟨E⟩`` its mean
 energy and ``α`` the pinching (α ≈ 2.3 is Fermi–Dirac-like, α → ∞ a narrow spectrum).
-The fluence at Earth is ``dN/dE / (4πD²)``, default ``D = 10 kpc`` (seed 001: "SN burst
-flux @ 10 kpc"). Normalisation unit: one burst.
+The fluence at Earth is ``dN/dE / (4πD²)``, default ``D = 10 kpc`` (K. Scholberg,
+MPA Summer School 2021: "SN burst flux @ 10 kpc"). Normalisation unit: one burst.
 
 Defaults (:func:`default_supernova`) are illustrative, not a fit: 3 × 10⁵³ erg of binding
-energy (seed 001: "~99 % of the binding energy in neutrinos"; physics brief §5) shared
+energy (Scholberg, MPA Summer School 2021: "~99 % of the binding energy in neutrinos") shared
 equally by the six species, ⟨E⟩ = 12 MeV (ν_e), 15 MeV (ν̄_e), 18 MeV (the four ν_x),
 α = 3, a 10 s burst. Give your own :class:`PinchedThermal` per flavour, or a ``snewpy``
 model through :func:`spectra_from_snewpy` (optional extra ``cevns[supernova]``).

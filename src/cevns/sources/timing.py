@@ -3,7 +3,7 @@
 A neutrino from π⁺ decay at rest is emitted at ``t = t_p + t_π`` and one from the
 following μ⁺ decay at ``t = t_p + t_π + t_μ``, where ``t_p`` is drawn from the
 proton pulse (beam-current trace) and ``t_π``, ``t_μ`` are exponential decay
-times with the π⁺ and μ⁺ lifetimes (physics brief §4; COHERENT LAr 2020 data
+times with the π⁺ and μ⁺ lifetimes (COHERENT LAr 2020 data
 release, ``LArParametersAnlA.yaml``: "the trace ... is convolved with the π⁺ and
 μ⁺ neutrino decay lifetimes"). The arrival-time PDF is therefore the pulse
 convolved with an exponential (prompt ν_μ) or with the hypo-exponential
