@@ -37,12 +37,17 @@ eV = 1e-6 * MeV
 keV = 1e-3 * MeV
 GeV = 1e3 * MeV
 TeV = 1e6 * MeV
-# Electron-equivalent and nuclear-recoil keV are both keV of energy; the suffix
-# only says which scale a number lives on.
+# Electron-equivalent and nuclear-recoil keV are both keV of energy *inside* the library
+# (plain floats); at the user boundary they are different quantity kinds (see
+# :data:`KINDS`): a recoil-energy parameter rejects keVee and a visible-energy one keVnr.
+eVee = eV
+eVnr = eV
 keVee = keV
 keVnr = keV
 MeVee = MeV
 MeVnr = MeV
+#: A photoelectron count is a number; ``PE`` marks it at the boundary.
+PE = 1.0
 
 # --- length (base: cm) -------------------------------------------------------
 cm = 1.0
@@ -85,10 +90,13 @@ UNITS: dict[str, float] = {
     "MeV": MeV,
     "GeV": GeV,
     "TeV": TeV,
+    "eVee": eVee,
+    "eVnr": eVnr,
     "keVee": keVee,
     "keVnr": keVnr,
     "MeVee": MeVee,
     "MeVnr": MeVnr,
+    "PE": PE,
     "fm": fm,
     "mm": mm,
     "cm": cm,
@@ -123,9 +131,10 @@ UNITS: dict[str, float] = {
 
 #: Dimension of each accepted unit, so that a length is never read as a time.
 DIMENSIONS: dict[str, str] = {
-    **dict.fromkeys(
-        ["eV", "keV", "MeV", "GeV", "TeV", "keVee", "keVnr", "MeVee", "MeVnr"], "energy"
-    ),
+    **dict.fromkeys(["eV", "keV", "MeV", "GeV", "TeV"], "energy"),
+    **dict.fromkeys(["eVnr", "keVnr", "MeVnr"], "recoil_energy"),
+    **dict.fromkeys(["eVee", "keVee", "MeVee"], "visible_energy"),
+    "PE": "photoelectrons",
     **dict.fromkeys(["fm", "mm", "cm", "m", "km", "kpc"], "length"),
     **dict.fromkeys(["ns", "us", "µs", "μs", "ms", "s", "h", "hour", "day", "yr", "year"], "time"),
     **dict.fromkeys(["g", "kg", "t", "tonne"], "mass"),
@@ -136,17 +145,77 @@ DIMENSIONS: dict[str, str] = {
 
 _QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\s\d].*?)\s*$")
 
+#: What each quantity kind means, for error messages and docs.
+KINDS: dict[str, str] = {
+    "energy": "an energy (eV, keV, MeV, GeV)",
+    "recoil_energy": "a nuclear-recoil energy (eVnr, keVnr, MeVnr)",
+    "visible_energy": "an electron-equivalent (visible) energy (eVee, keVee, MeVee)",
+    "photoelectrons": "a number of photoelectrons (PE)",
+    "length": "a length",
+    "time": "a time",
+    "mass": "a mass",
+    "power": "a power",
+    "beam_energy": "an integrated beam energy (J, Wh, MWh, GWh)",
+    "area": "an area",
+}
+
+_SUGGEST = {"recoil_energy": "nr", "visible_energy": "ee"}
+
+
+def _kind_error(name: str, text: str, symbol: str, kind: str) -> ValueError:
+    """The one-line error for a unit of the wrong kind, with the fix when there is one."""
+    have = DIMENSIONS[symbol]
+    allowed = [k for k, v in DIMENSIONS.items() if v == kind]
+    if kind in _SUGGEST and have in ("energy", *_SUGGEST):
+        plain = re.sub(r"(nr|ee)$", "", symbol)
+        fixed = str(text).replace(symbol, plain + _SUGGEST[kind])
+        if have == "energy":
+            why = (f"a bare {symbol!r} is ambiguous here: write {fixed!r} "
+                   f"({KINDS[kind]}); keVnr and keVee are different scales")
+        else:
+            why = f"{text!r} is {KINDS[have]}, but this is {KINDS[kind]}"
+        return ValueError(f"{name}: {why}; allowed units: {allowed}")
+    return ValueError(
+        f"{name}: {text!r} is {KINDS.get(have, have)}, but {KINDS.get(kind, kind)} is "
+        f"required; allowed units: {allowed}"
+    )
+
+
+def unit_scale(symbol: str, kind: str, *, name: str = "unit") -> float:
+    """The value of one ``symbol`` in internal units, checking it is of quantity ``kind``.
+
+    ``unit_scale("keVee", "visible_energy")`` is ``1e-3``;
+    ``unit_scale("keVnr", "visible_energy")`` raises :class:`ValueError`.
+    """
+    return parse_quantity(f"1 {symbol}", kind, name=name)
+
+
+def kind_of(symbol: str) -> str:
+    """The quantity kind of a unit symbol (``"keVnr"`` → ``"recoil_energy"``)."""
+    if symbol not in DIMENSIONS:
+        raise ValueError(f"unit: unknown unit {symbol!r}; known units: {sorted(DIMENSIONS)}")
+    return DIMENSIONS[symbol]
+
 
 def parse_quantity(text: str, dimension: str, *, name: str = "value") -> float:
-    """Parse ``"19.3 m"`` into the internal unit system.
+    """Parse ``"19.3 m"`` into the internal unit system, checking its quantity kind.
+
+    Nuclear-recoil energy, electron-equivalent (visible) energy and photoelectrons are
+    distinct kinds: ``parse_quantity("5 keVnr", "recoil_energy")`` is ``5e-3``, while
+    ``parse_quantity("5 keVee", "recoil_energy")`` and ``parse_quantity("5 keV",
+    "recoil_energy")`` raise (the bare ``keV`` is ambiguous wherever an energy could be on
+    either scale; the message suggests the explicit suffix). A plain ``"energy"`` (neutrino
+    or proton energies) takes ``eV``/``keV``/``MeV``/``GeV`` and rejects the ``nr``/``ee``
+    suffixes.
 
     Parameters
     ----------
     text
         A number followed by a unit symbol from :data:`UNITS`.
     dimension
-        The expected dimension (``"energy"``, ``"length"``, ``"time"``, ``"mass"``,
-        ``"power"``, ``"beam_energy"``, ``"area"``).
+        The expected quantity kind, a key of :data:`KINDS` (``"energy"``,
+        ``"recoil_energy"``, ``"visible_energy"``, ``"photoelectrons"``, ``"length"``,
+        ``"time"``, ``"mass"``, ``"power"``, ``"beam_energy"``, ``"area"``).
     name
         The parameter name used in error messages.
 
@@ -170,10 +239,10 @@ def parse_quantity(text: str, dimension: str, *, name: str = "value") -> float:
     if symbol not in UNITS:
         allowed = sorted(k for k, v in DIMENSIONS.items() if v == dimension)
         raise ValueError(f"{name}: unknown unit {symbol!r}; allowed {dimension} units: {allowed}")
+    if dimension not in KINDS:
+        raise ValueError(f"dimension: unknown quantity kind {dimension!r}; one of {list(KINDS)}")
     if DIMENSIONS[symbol] != dimension:
-        raise ValueError(
-            f"{name}: {text!r} is a {DIMENSIONS[symbol]}, but a {dimension} is required"
-        )
+        raise _kind_error(name, str(text).strip(), symbol, dimension)
     value = number * UNITS[symbol]
     if not math.isfinite(value):
         raise ValueError(f"{name}: {text!r} is not finite")

@@ -80,11 +80,11 @@ def test_exposure_and_roi_parsing() -> None:
     per_year, _ = parse_exposure("1 year", conus)
     assert per_year == pytest.approx(conus.exposure, rel=1e-12)
     lar = load_detector("cenns10-2020")
-    energy, time = parse_roi(["20 keV:60 keV", "0 us:2 us"], lar)
+    energy, time = parse_roi(["20 keVee:60 keVee", "0 us:2 us"], lar)
     assert energy == pytest.approx((20 * u.keV, 60 * u.keV))
     assert time == pytest.approx((0.0, 2000.0))
     with pytest.raises(ValueError, match=r"^roi:"):
-        parse_roi(["60 keV:20 keV"], lar)
+        parse_roi(["60 keVee:20 keVee"], lar)
 
 
 def test_demo_prediction_payload() -> None:

@@ -34,17 +34,17 @@ factor = 0.25
 [smearing]
 kind = "gaussian"
 observable = "energy"
-stochastic = "0.58 sqrt(keV)"
+stochastic = "0.58 sqrt(keVee)"
 
 [efficiency]
 kind = "step"
 variable = "observable"
-unit = "keV"
+unit = "keVee"
 threshold = 5.0
 
 [binning]
 observable = "energy"
-energy_unit = "keV"
+energy_unit = "keVee"
 energy_edges = [0, 10, 20, 40]
 """
 
@@ -106,8 +106,8 @@ def test_negative_mass(tmp_path: Path) -> None:
 
 def test_efficiency_above_one(tmp_path: Path) -> None:
     text = GOOD.replace(
-        'kind = "step"\nvariable = "observable"\nunit = "keV"\nthreshold = 5.0',
-        'kind = "table"\nunit = "keV"\npoints = [1, 2, 3]\nvalues = [0.1, 0.5, 1.2]',
+        'kind = "step"\nvariable = "observable"\nunit = "keVee"\nthreshold = 5.0',
+        'kind = "table"\nunit = "keVee"\npoints = [1, 2, 3]\nvalues = [0.1, 0.5, 1.2]',
     )
     with pytest.raises(DetectorFileError) as err:
         load_detector_file(_write(tmp_path, text))
@@ -202,10 +202,11 @@ def test_documented_example_loads() -> None:
 
 
 def test_efficiency_unit_must_match_observable(tmp_path: Path) -> None:
-    text = GOOD.replace('unit = "keV"\nthreshold', 'unit = "PE"\nthreshold')
+    text = GOOD.replace('unit = "keVee"\nthreshold', 'unit = "PE"\nthreshold')
     with pytest.raises(DetectorFileError) as err:
         load_detector_file(_write(tmp_path, text))
-    assert str(err.value).startswith("efficiency.unit: the observable is measured in an energy")
+    assert str(err.value).startswith("efficiency.unit: the observable")
+    assert "'PE'" in str(err.value)
     line = _line_of(text, 'unit = "PE"')
     assert f"line {line}" in str(err.value)
 
@@ -214,8 +215,8 @@ def test_efficiency_table_from_a_file_next_to_the_toml(tmp_path: Path) -> None:
     """A `file = ...` table is read relative to the TOML file (keVee, efficiency columns)."""
     (tmp_path / "eff.txt").write_text("# keVee  keVnr  efficiency\n1 4 0.0\n5 20 0.5\n10 40 0.9\n")
     text = GOOD.replace(
-        'kind = "step"\nvariable = "observable"\nunit = "keV"\nthreshold = 5.0',
-        'kind = "table"\nunit = "keV"\nfile = "eff.txt"\ncolumns = [0, 2]',
+        'kind = "step"\nvariable = "observable"\nunit = "keVee"\nthreshold = 5.0',
+        'kind = "table"\nunit = "keVee"\nfile = "eff.txt"\ncolumns = [0, 2]',
     )
     det = load_detector_file(_write(tmp_path, text))
     eff = det.response.efficiency

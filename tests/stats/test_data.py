@@ -21,7 +21,7 @@ LAR_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "cohe
 
 def _write_csv(path: Path, shape: tuple[int, int], observed: np.ndarray,
                templates: dict[str, np.ndarray], rows_order: list[tuple[int, int]]) -> None:
-    cols = ["x_low [keV]", "x_high [keV]", "t_low [us]", "t_high [us]", "observed",
+    cols = ["x_low [keVee]", "x_high [keVee]", "t_low [us]", "t_high [us]", "observed",
             *templates]
     lines = ["# test file", ", ".join(cols)]
     for i, j in rows_order:
@@ -42,8 +42,8 @@ def test_roundtrip_any_order(tmp_path: Path) -> None:
     f = tmp_path / "d.csv"
     _write_csv(f, shape, obs, {"sig": sig, "bkg": bkg}, order)
     data = read_binned_csv(f)
-    assert data.axes == ("x", "t") and data.units == ("keV", "us")
-    # t edges in µs → internal ns; x edges in keV → internal MeV
+    assert data.axes == ("x", "t") and data.units == ("keVee", "us")
+    # t edges in µs → internal ns; x edges in keVee → internal MeV
     np.testing.assert_allclose(data.edges[1], [0, 500, 1000, 1500, 2000])
     np.testing.assert_allclose(data.edges[0], [0, 1e-3, 2e-3, 3e-3])
     assert data.scales == (1e-3, 1e3)
@@ -82,23 +82,23 @@ def test_lar_release_as_user_csv_reproduces_published_fit(tmp_path: Path) -> Non
 
 def test_bad_files_name_file_and_line(tmp_path: Path) -> None:
     f = tmp_path / "bad.csv"
-    f.write_text("x_low, x_high [keV], observed\n0, 1, 3\n")
+    f.write_text("x_low, x_high [keVee], observed\n0, 1, 3\n")
     with pytest.raises(BinnedDataError, match=r"bad\.csv:1: column 'x_low' needs its unit"):
         read_binned_csv(f)
-    f.write_text("x_low [keV], x_high [keV], observed, s\n0, 1, 3, 1\n1, 2, nan, 1\n")
+    f.write_text("x_low [keVee], x_high [keVee], observed, s\n0, 1, 3, 1\n1, 2, nan, 1\n")
     with pytest.raises(BinnedDataError, match=r"bad\.csv:3: NaN"):
         read_binned_csv(f)
-    f.write_text("x_low [keV], x_high [keV], observed, s\n0, 1, 3, 1\n0, 1, 2, 1\n")
+    f.write_text("x_low [keVee], x_high [keVee], observed, s\n0, 1, 3, 1\n0, 1, 2, 1\n")
     with pytest.raises(BinnedDataError, match=r"bad\.csv:3: duplicate bin"):
         read_binned_csv(f)
-    f.write_text("x_low [keV], x_high [keV], t_low [s], t_high [s], observed\n"
+    f.write_text("x_low [keVee], x_high [keVee], t_low [s], t_high [s], observed\n"
                  "0, 1, 0, 1, 3\n1, 2, 1, 2, 3\n")
     with pytest.raises(BinnedDataError, match=r"bin \(0, 1\) of the grid \(2, 2\) is missing"):
         read_binned_csv(f)
-    f.write_text("x_low [keV], x_high [keV], observed, s\n0, 1, -3, 1\n")
+    f.write_text("x_low [keVee], x_high [keVee], observed, s\n0, 1, -3, 1\n")
     with pytest.raises(BinnedDataError, match=r"bad\.csv:2: negative count"):
         read_binned_csv(f)
-    f.write_text("x_low [keV], x_high [keV], observed, s\n0, 1, 3\n")
+    f.write_text("x_low [keVee], x_high [keVee], observed, s\n0, 1, 3\n")
     with pytest.raises(BinnedDataError, match=r"bad\.csv:2: expected 4 columns"):
         read_binned_csv(f)
 

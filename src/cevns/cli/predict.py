@@ -10,7 +10,7 @@ spectrum by flavour, observable spectrum, arrival time, energy × time).
 converted with the source's proton energy), a live time (``"1 year"``, at the source's
 nominal rate), or a number of source units (``"3.2e23 POT"``, ``"1 burst"``,
 ``"1e27 fission"``). ``--roi`` takes ``LOW:HIGH`` with units, in the observable
-(``"8 PE:60 PE"``, ``"5 keV:40 keV"``) or in time (``"0 us:6 us"``); it may be repeated.
+(``"8 PE:60 PE"``, ``"5 keVee:40 keVee"``) or in time (``"0 us:6 us"``); it may be repeated.
 
 Exit status: 0 on success, 2 on bad input (the message names the parameter).
 """
@@ -26,6 +26,7 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .. import units as u
@@ -83,28 +84,29 @@ def parse_exposure(text: str, detector: Detector) -> tuple[float, str]:
 def parse_roi(texts: list[str], detector: Detector) -> tuple[
     tuple[float, float] | None, tuple[float, float] | None
 ]:
-    """``LOW:HIGH`` windows (with units) → (energy window in observable units, time window ns)."""
+    """``LOW:HIGH`` windows (with units) → (energy window in observable units, time window ns).
+
+    The energy window must be on the detector's observable scale: ``PE``, ``keVee`` (after
+    quenching) or ``keVnr`` (only for detectors that record the recoil energy itself); a
+    window on the other scale is refused, never converted silently.
+    """
     energy: tuple[float, float] | None = None
     time: tuple[float, float] | None = None
+    unit, _scale = detector.observable_unit
+    kind = u.DIMENSIONS[unit]
     for text in texts:
         parts = text.split(":")
         if len(parts) != 2:
-            raise ValueError(f"roi: write LOW:HIGH with units, e.g. '8 PE:60 PE', got {text!r}")
-        if all(p.strip().endswith("PE") for p in parts):
-            if detector.binning.observable != "PE":
-                raise ValueError("roi: this detector's observable is an energy, not PE")
-            lo, hi = (float(p.strip()[:-2]) for p in parts)
-            energy = (lo, hi)
-            continue
+            raise ValueError(
+                f"roi: write LOW:HIGH with units, e.g. '8 {unit}:60 {unit}', got {text!r}"
+            )
         try:
             lo, hi = (u.parse_quantity(p, "time", name="roi") for p in parts)
             time = (lo, hi)
             continue
         except ValueError:
             pass
-        lo, hi = (u.parse_quantity(p, "energy", name="roi") for p in parts)
-        if detector.binning.observable == "PE":
-            raise ValueError("roi: this detector's observable is PE; write e.g. '8 PE:60 PE'")
+        lo, hi = (u.parse_quantity(p, kind, name="roi") for p in parts)
         energy = (lo, hi)
     for window in (energy, time):
         if window is not None and not window[1] > window[0]:
@@ -113,7 +115,7 @@ def parse_roi(texts: list[str], detector: Detector) -> tuple[
 
 
 def _energy_unit(detector: Detector) -> tuple[str, float]:
-    return ("PE", 1.0) if detector.binning.observable == "PE" else ("keV", u.keV)
+    return detector.observable_unit
 
 
 def prediction_payload(
@@ -189,7 +191,7 @@ def print_prediction(pred: Prediction, exposure_label: str, roi: Any = (None, No
     edges = np.asarray(det.binning.energy_edges) / scale
     title = f"{det.name}: expected CEvNS counts, {exposure_label}"
     table = Table(title=title)
-    table.add_column(f"{det.binning.observable} bin [{unit}]")
+    table.add_column(escape(f"{det.binning.observable} bin [{unit}]"))
     by_flavour = pred.by_flavour()
     for f in pred.flavours:
         table.add_column(f.symbol, justify="right")
@@ -344,7 +346,7 @@ def _detectors_table(as_json: bool) -> None:
         return
     table = Table(title="Built-in detectors (cevns predict NAME)")
     for col in ("name", "target", "mass [kg]", "distance", "source", "default exposure"):
-        table.add_column(col, justify="right" if col[0] in "md" else "left")
+        table.add_column(escape(col), justify="right" if col[0] in "md" else "left")
     for r in rows:
         table.add_row(
             str(r["name"]), str(r["target"]), f"{r['mass_kg']:g}",

@@ -193,6 +193,25 @@ class Detector:
                 f"produces {self.response.smearing.observable!r}"
             )
 
+    @property
+    def observable_unit(self) -> tuple[str, float]:
+        """Display unit of the energy axis and its size in internal units.
+
+        ``("PE", 1.0)`` for a photoelectron axis; ``("keVnr", 1e-3)`` when the quenching is
+        the constant factor 1 and there is no smearing (the observable *is* the nuclear
+        recoil energy); otherwise ``("keVee", 1e-3)``, the electron-equivalent scale.
+        """
+        from .. import units as u
+        from .quenching import ConstantQuenching
+        from .smearing import NoSmearing
+
+        if self.binning.observable == "PE":
+            return "PE", u.PE
+        q, s = self.response.quenching, self.response.smearing
+        if isinstance(q, ConstantQuenching) and q.factor == 1.0 and isinstance(s, NoSmearing):
+            return "keVnr", u.keVnr
+        return "keVee", u.keVee
+
     def with_mass(self, mass: float) -> Detector:
         """The same detector with another target mass (kg)."""
         return replace(self, mass=mass)

@@ -4,10 +4,20 @@ A detector file has the sections ``[detector]``, ``[source]`` (optional),
 ``[exposure]`` (optional), ``[quenching]``, ``[smearing]``, ``[efficiency]``
 (optional), ``[time_efficiency]`` (optional), ``[psd]`` (optional) and ``[binning]``.
 Quantities are strings with units (``mass = "14.6 kg"``), parsed by
-:func:`cevns.units.parse_quantity`; inverse units are written ``"9.56 /keV"`` and
-square-root ones ``"0.58 sqrt(keV)"``. Lists of numbers (bin edges, polynomial
-coefficients) carry their unit in a sibling field (``energy_unit = "keV"``). Unknown
+:func:`cevns.units.parse_quantity`; inverse units are written ``"9.56 /keVee"`` and
+square-root ones ``"0.58 sqrt(keVee)"``. Lists of numbers (bin edges, polynomial
+coefficients) carry their unit in a sibling field (``energy_unit = "keVee"``). Unknown
 keys are errors (a typo must not silently fall back to a default).
+
+Energies on a detector's scales always name the scale: ``keVnr`` (nuclear recoil:
+``recoil_energy_min``, quenching inputs, a ``recoil_energy`` efficiency), ``keVee``
+(electron-equivalent, after quenching: smearing, light yield, an ``observable``
+efficiency, PSD, energy binning) or ``PE`` (photoelectrons). A bare ``keV`` is refused
+there with a message suggesting the suffix, and a unit of the other scale is refused
+(a quenched axis rejects keVnr, a recoil axis rejects keVee). Plain ``keV``/``GeV`` stay
+for energies that are neither (``proton_energy``). The one exception: a detector whose
+quenching is the constant factor 1 and which has no smearing measures the recoil energy
+itself, so its binning may be in ``keVnr``.
 
 Errors are :class:`DetectorFileError` (a ``ValueError``) whose message starts with
 the dotted field name and names the file and line, e.g.::
@@ -21,7 +31,7 @@ A complete file (every value should carry a ``#`` comment naming its source)::
     target = "Ar"                       # isotope, element or formula (Target.parse)
     mass = "24.4 kg"
     distance = "27.5 m"
-    recoil_energy_min = "1 keV"         # optional lower end of the recoil grid
+    recoil_energy_min = "1 keVnr"       # optional lower end of the recoil grid
     references = ["..."]
     assumptions = ["..."]
 
@@ -37,17 +47,17 @@ A complete file (every value should carry a ``#`` comment naming its source)::
     [quenching]                         # constant | linear | polynomial | lindhard | table
     kind = "linear"
     intercept = 0.246
-    slope = "0.00078 /keV"
+    slope = "0.00078 /keVnr"
 
     [smearing]                          # gaussian | poisson | gamma | none
     kind = "gaussian"
-    observable = "energy"               # or "PE" with light_yield = "13.35 /keV"
-    stochastic = "0.58 sqrt(keV)"       # σ² = a² E + (b E)² + c²: stochastic, constant, noise
+    observable = "energy"               # or "PE" with light_yield = "13.35 /keVee"
+    stochastic = "0.58 sqrt(keVee)"     # σ² = a² E + (b E)² + c²: stochastic, constant, noise
 
     [efficiency]                        # optional: sigmoid | step | table (points/values or file)
     kind = "step"
-    variable = "observable"             # or "recoil_energy"
-    unit = "keV"                        # "PE" or an energy unit for thresholds/abscissae
+    variable = "observable"             # or "recoil_energy" (then unit = "keVnr")
+    unit = "keVee"                      # "PE" or keVee for the observable, keVnr for recoils
     threshold = 5.0
 
     [time_efficiency]                   # optional: exponential | constant | table
@@ -59,7 +69,7 @@ A complete file (every value should carry a ``#`` comment naming its source)::
 
     [binning]
     observable = "energy"
-    energy_unit = "keV"                 # "PE" when observable = "PE"
+    energy_unit = "keVee"               # "PE" when observable = "PE"
     energy_edges = [0, 10, 20, 40]
     time_unit = "us"                    # optional time axis
     time_edges = [0, 1, 2, 6]
@@ -115,21 +125,21 @@ _SQRT = re.compile(rf"^\s*({_NUMBER})\s*sqrt\(\s*(\S+?)\s*\)\s*$")
 
 
 def parse_inverse(text: str, dimension: str, name: str) -> float:
-    """``"9.56 /keV"`` → value in 1/(internal unit)."""
+    """``"9.56 /keVee"`` → value in 1/(internal unit)."""
     m = _INVERSE.match(str(text))
     if m is None:
         raise ValueError(
-            f"cannot read {text!r}; write a number and an inverse unit, e.g. '9.56 /keV'"
+            f"cannot read {text!r}; write a number and an inverse unit, e.g. '9.56 /keVee'"
         )
     per = u.parse_quantity(f"1 {m.group(2)}", dimension, name=name)
     return float(m.group(1)) / per
 
 
 def parse_sqrt(text: str, dimension: str, name: str) -> float:
-    """``"0.58 sqrt(keV)"`` → value in sqrt(internal unit)."""
+    """``"0.58 sqrt(keVee)"`` → value in sqrt(internal unit)."""
     m = _SQRT.match(str(text))
     if m is None:
-        raise ValueError(f"cannot read {text!r}; write e.g. '0.58 sqrt(keV)'")
+        raise ValueError(f"cannot read {text!r}; write e.g. '0.58 sqrt(keVee)'")
     unit = u.parse_quantity(f"1 {m.group(2)}", dimension, name=name)
     return float(m.group(1)) * math.sqrt(unit)
 
@@ -140,6 +150,24 @@ def _quantity(text: str, dimension: str) -> float:
 
 def _unit(symbol: str, dimension: str) -> float:
     return u.parse_quantity(f"1 {symbol}", dimension, name="unit")
+
+
+#: Units an energy-like axis or threshold may be written in (checked against the
+#: observable and the efficiency variable when the detector is built).
+_SCALE_KINDS = ("visible_energy", "recoil_energy", "photoelectrons")
+
+
+def _scale_unit(symbol: str) -> str:
+    """Accept ``PE``, a keVee-like or a keVnr-like unit; refuse a bare ``keV``."""
+    if symbol in u.DIMENSIONS and u.DIMENSIONS[symbol] in _SCALE_KINDS:
+        return symbol
+    if symbol in u.DIMENSIONS and u.DIMENSIONS[symbol] == "energy":
+        raise ValueError(
+            f"a bare {symbol!r} is ambiguous: write '{symbol}ee' (electron-equivalent, "
+            f"visible) or '{symbol}nr' (nuclear recoil), or 'PE'"
+        )
+    raise ValueError(f"unknown unit {symbol!r}; use 'PE' or an energy with nr/ee suffix "
+                     "(keVnr, keVee)")
 
 
 class _Section(BaseModel):
@@ -182,7 +210,7 @@ class DetectorSection(_Section):
     @field_validator("recoil_energy_min")
     @classmethod
     def _tmin(cls, v: str | None) -> str | None:
-        return None if v is None else _positive_quantity("energy")(v)
+        return None if v is None else _positive_quantity("recoil_energy")(v)
 
 
 class StoppedPionSection(_Section):
@@ -276,13 +304,13 @@ class LinearQuenchingSection(_Section):
     kind: Literal["linear"]
     intercept: float = Field(gt=0, le=1)
     intercept_uncertainty: float = Field(default=0.0, ge=0)
-    slope: str
-    slope_uncertainty: str = "0 /keV"
+    slope: str  # per nuclear-recoil energy: "0.00078 /keVnr"
+    slope_uncertainty: str = "0 /keVnr"
 
     @field_validator("slope", "slope_uncertainty")
     @classmethod
     def _inv(cls, v: str) -> str:
-        parse_inverse(v, "energy", "slope")
+        parse_inverse(v, "recoil_energy", "slope")
         return v
 
 
@@ -296,8 +324,14 @@ class PolynomialQuenchingSection(_Section):
     @field_validator("energy_unit")
     @classmethod
     def _eu(cls, v: str) -> str:
-        _unit(v, "energy")
+        # T in this recoil unit, E_ee in the matching electron-equivalent one (MeVnr → MeVee)
+        _unit(v, "recoil_energy")
         return v
+
+    @field_validator("valid_below")
+    @classmethod
+    def _vb(cls, v: str | None) -> str | None:
+        return None if v is None else _positive_quantity("recoil_energy")(v)
 
 
 class LindhardQuenchingSection(_Section):
@@ -312,6 +346,12 @@ class TabulatedQuenchingSection(_Section):
     recoil_energies: list[float] = Field(min_length=2)
     factors: list[float] = Field(min_length=2)
     relative_uncertainty: float = Field(default=0.0, ge=0)
+
+    @field_validator("energy_unit")
+    @classmethod
+    def _eu(cls, v: str) -> str:
+        _unit(v, "recoil_energy")
+        return v
 
     @field_validator("factors")
     @classmethod
@@ -334,38 +374,64 @@ QuenchingSection = Annotated[
 class GaussianSmearingSection(_Section):
     kind: Literal["gaussian"]
     observable: Literal["PE", "energy"] = "energy"
-    light_yield: str | None = None  # "13.35 /keV" = PE per keVee
-    stochastic: str = "0 sqrt(keV)"
+    light_yield: str | None = None  # "13.35 /keVee" = PE per keVee
+    stochastic: str = "0 sqrt(keVee)"
     constant: float = Field(default=0.0, ge=0)
-    noise: str = "0 keV"
+    noise: str = "0 keVee"
 
     @field_validator("stochastic")
     @classmethod
     def _st(cls, v: str) -> str:
-        if parse_sqrt(v, "energy", "stochastic") < 0:
+        if parse_sqrt(v, "visible_energy", "stochastic") < 0:
             raise ValueError("must be >= 0")
         return v
 
-    _noise = field_validator("noise")(_positive_quantity("energy", allow_zero=True))
+    @field_validator("light_yield")
+    @classmethod
+    def _ly(cls, v: str | None) -> str | None:
+        if v is not None:
+            parse_inverse(v, "visible_energy", "light_yield")
+        return v
+
+    _noise = field_validator("noise")(_positive_quantity("visible_energy", allow_zero=True))
 
 
 class PoissonSmearingSection(_Section):
     kind: Literal["poisson"]
-    light_yield: str
+    light_yield: str  # PE per keVee: "13.35 /keVee"
+
+    @field_validator("light_yield")
+    @classmethod
+    def _ly(cls, v: str) -> str:
+        parse_inverse(v, "visible_energy", "light_yield")
+        return v
 
 
 class GammaSmearingSection(_Section):
     kind: Literal["gamma"]
-    alpha: str
-    beta: str
+    alpha: str  # keVee per PE
+    beta: str  # per keVee
 
-    _a = field_validator("alpha")(_positive_quantity("energy"))
+    _a = field_validator("alpha")(_positive_quantity("visible_energy"))
+
+    @field_validator("beta")
+    @classmethod
+    def _b(cls, v: str) -> str:
+        parse_inverse(v, "visible_energy", "beta")
+        return v
 
 
 class NoSmearingSection(_Section):
     kind: Literal["none"]
     observable: Literal["PE", "energy"] = "energy"
     light_yield: str | None = None
+
+    @field_validator("light_yield")
+    @classmethod
+    def _ly(cls, v: str | None) -> str | None:
+        if v is not None:
+            parse_inverse(v, "visible_energy", "light_yield")
+        return v
 
 
 SmearingSection = Annotated[
@@ -376,14 +442,12 @@ SmearingSection = Annotated[
 
 class _EfficiencyBase(_Section):
     variable: Literal["observable", "recoil_energy"] = "observable"
-    unit: str  # "PE" or an energy unit
+    unit: str  # "PE" or "keVee" for the observable, "keVnr" for the recoil energy
 
     @field_validator("unit")
     @classmethod
     def _u(cls, v: str) -> str:
-        if v != "PE":
-            _unit(v, "energy")
-        return v
+        return _scale_unit(v)
 
 
 class SigmoidEfficiencySection(_EfficiencyBase):
@@ -481,7 +545,7 @@ TimeEfficiencySection = Annotated[
 
 class PSDSection(_Section):
     kind: Literal["gaussian_f90"]
-    energy_unit: str
+    energy_unit: str  # electron-equivalent: "keVee"
     mean_high: float = Field(gt=0, lt=1)
     mean_drop: float
     mean_scale: float = Field(gt=0)
@@ -489,6 +553,12 @@ class PSDSection(_Section):
     width_stochastic: float = Field(ge=0)  # sqrt(energy_unit)
     window: tuple[float, float] = (0.5, 0.9)
     mean_uncertainty: float = Field(default=0.0, ge=0)
+
+    @field_validator("energy_unit")
+    @classmethod
+    def _eu(cls, v: str) -> str:
+        _unit(v, "visible_energy")
+        return v
 
 
 class BinningSection(_Section):
@@ -510,9 +580,7 @@ class BinningSection(_Section):
     @field_validator("energy_unit")
     @classmethod
     def _eu(cls, v: str) -> str:
-        if v != "PE":
-            _unit(v, "energy")
-        return v
+        return _scale_unit(v)
 
     @field_validator("time_unit")
     @classmethod
@@ -577,7 +645,55 @@ _KIND_TAGS = {
 
 # ----------------------------------------------------------------------------- building
 def _energy_or_pe(unit: str) -> float:
-    return 1.0 if unit == "PE" else _unit(unit, "energy")
+    return _unit(unit, u.DIMENSIONS[_scale_unit(unit)])
+
+
+def _is_identity_response(model: DetectorFile) -> bool:
+    """Quenching factor exactly 1 and no smearing: the observable *is* the recoil energy."""
+    q, s = model.quenching, model.smearing
+    return (
+        isinstance(q, ConstantQuenchingSection) and q.factor == 1.0
+        and isinstance(s, NoSmearingSection) and s.observable == "energy"
+    )
+
+
+def observable_kind(model: DetectorFile) -> str:
+    """Quantity kind of the observable axis: photoelectrons, visible or recoil energy."""
+    if model.binning.observable == "PE":
+        return "photoelectrons"
+    return "recoil_energy" if u.DIMENSIONS[model.binning.energy_unit] == "recoil_energy" \
+        else "visible_energy"
+
+
+def _check_scale(field: str, unit: str, kind: str, what: str) -> None:
+    have = u.DIMENSIONS[unit]
+    if have != kind:
+        raise ValueError(
+            f"{field}: {what} is {u.KINDS[kind]}, so {unit!r} ({u.KINDS[have]}) is refused"
+        )
+
+
+def _check_energy_scales(model: DetectorFile) -> None:
+    """keVnr, keVee and PE never mix: each axis and threshold is on its own scale."""
+    b = model.binning
+    identity = _is_identity_response(model)
+    if b.observable == "PE":
+        _check_scale("binning.energy_unit", b.energy_unit, "photoelectrons",
+                     "the observable (PE)")
+    elif not (identity and u.DIMENSIONS[b.energy_unit] == "recoil_energy"):
+        _check_scale("binning.energy_unit", b.energy_unit, "visible_energy",
+                     "the quenched observable axis" + (
+                         "" if not identity else " (keVnr needs quenching factor 1 and no "
+                         "smearing)"))
+    e = model.efficiency
+    if e is not None:
+        if e.variable == "recoil_energy":
+            _check_scale("efficiency.unit", e.unit, "recoil_energy",
+                         "a recoil-energy efficiency's abscissa")
+        else:
+            kind = observable_kind(model)
+            _check_scale("efficiency.unit", e.unit, kind,
+                         f"the observable (binning.energy_unit = {b.energy_unit!r})")
 
 
 def _build(model: DetectorFile, base: Path | None) -> Detector:
@@ -590,12 +706,12 @@ def _build(model: DetectorFile, base: Path | None) -> Detector:
     elif isinstance(q, LinearQuenchingSection):
         quenching = LinearQuenching(
             q.intercept,
-            parse_inverse(q.slope, "energy", "slope"),
+            parse_inverse(q.slope, "recoil_energy", "slope"),
             q.intercept_uncertainty,
-            parse_inverse(q.slope_uncertainty, "energy", "slope_uncertainty"),
+            parse_inverse(q.slope_uncertainty, "recoil_energy", "slope_uncertainty"),
         )
     elif isinstance(q, PolynomialQuenchingSection):
-        scale = _unit(q.energy_unit, "energy")
+        scale = _unit(q.energy_unit, "recoil_energy")
 
         def to_internal(cs: list[float]) -> tuple[float, ...]:
             # E_ee/unit = Σ c_k (T/unit)^(k+1)  →  E_ee = Σ c_k unit^(-k) T^(k+1)
@@ -604,12 +720,12 @@ def _build(model: DetectorFile, base: Path | None) -> Detector:
         quenching = PolynomialQuenching(
             to_internal(q.coefficients),
             tuple((to_internal(p), to_internal(m)) for p, m in q.variations),
-            np.inf if q.valid_below is None else _quantity(q.valid_below, "energy"),
+            np.inf if q.valid_below is None else _quantity(q.valid_below, "recoil_energy"),
         )
     elif isinstance(q, LindhardQuenchingSection):
         quenching = LindhardQuenching(q.k, q.k_uncertainty)
     else:
-        scale = _unit(q.energy_unit, "energy")
+        scale = _unit(q.energy_unit, "recoil_energy")
         quenching = TabulatedQuenching(
             tuple(x * scale for x in q.recoil_energies), tuple(q.factors), q.relative_uncertainty
         )
@@ -617,33 +733,28 @@ def _build(model: DetectorFile, base: Path | None) -> Detector:
     s = model.smearing
     smearing: Any
     if isinstance(s, GaussianSmearingSection):
-        ly = 1.0 if s.light_yield is None else parse_inverse(s.light_yield, "energy", "light_yield")
+        ly = 1.0 if s.light_yield is None else parse_inverse(s.light_yield, "visible_energy", "light_yield")
         smearing = GaussianSmearing(
-            parse_sqrt(s.stochastic, "energy", "stochastic"),
+            parse_sqrt(s.stochastic, "visible_energy", "stochastic"),
             s.constant,
-            _quantity(s.noise, "energy"),
+            _quantity(s.noise, "visible_energy"),
             ly if s.observable == "PE" else 1.0,
             s.observable,
         )
     elif isinstance(s, PoissonSmearingSection):
-        smearing = PoissonSmearing(parse_inverse(s.light_yield, "energy", "light_yield"))
+        smearing = PoissonSmearing(parse_inverse(s.light_yield, "visible_energy", "light_yield"))
     elif isinstance(s, GammaSmearingSection):
         smearing = GammaSmearing(
-            _quantity(s.alpha, "energy"), parse_inverse(s.beta, "energy", "beta")
+            _quantity(s.alpha, "visible_energy"), parse_inverse(s.beta, "visible_energy", "beta")
         )
     else:
-        ly = 1.0 if s.light_yield is None else parse_inverse(s.light_yield, "energy", "light_yield")
+        ly = 1.0 if s.light_yield is None else parse_inverse(s.light_yield, "visible_energy", "light_yield")
         smearing = NoSmearing(ly if s.observable == "PE" else 1.0, s.observable)
 
     efficiency: Any = None
+    _check_energy_scales(model)
     e = model.efficiency
     if e is not None:
-        observable_pe = model.binning.observable == "PE"
-        if e.variable == "recoil_energy" and e.unit == "PE":
-            raise ValueError("efficiency.unit: a recoil-energy efficiency needs an energy unit")
-        if e.variable == "observable" and (e.unit == "PE") != observable_pe:
-            expected = "'PE'" if observable_pe else "an energy unit"
-            raise ValueError(f"efficiency.unit: the observable is measured in {expected}")
         scale = _energy_or_pe(e.unit)
         if isinstance(e, SigmoidEfficiencySection):
 
@@ -692,7 +803,7 @@ def _build(model: DetectorFile, base: Path | None) -> Detector:
     psd = None
     if model.psd is not None:
         p = model.psd
-        scale = _unit(p.energy_unit, "energy")
+        scale = _unit(p.energy_unit, "visible_energy")
         psd = GaussianF90(
             p.mean_high, p.mean_drop, p.mean_scale * scale, p.width_floor,
             p.width_stochastic * math.sqrt(scale), p.window, p.mean_uncertainty,
@@ -700,8 +811,6 @@ def _build(model: DetectorFile, base: Path | None) -> Detector:
 
     b = model.binning
     escale = _energy_or_pe(b.energy_unit)
-    if (b.observable == "PE") != (b.energy_unit == "PE"):
-        raise ValueError("binning.energy_unit: must be 'PE' exactly when observable = 'PE'")
     tscale = _unit(b.time_unit, "time")
     binning = ObservableBinning(
         tuple(x * escale for x in b.energy_edges),
@@ -733,7 +842,8 @@ def _build(model: DetectorFile, base: Path | None) -> Detector:
         exposure=exposure,
         exposure_label=label,
         recoil_energy_min=(
-            None if d.recoil_energy_min is None else _quantity(d.recoil_energy_min, "energy")
+            None if d.recoil_energy_min is None
+            else _quantity(d.recoil_energy_min, "recoil_energy")
         ),
         references=tuple(d.references),
         assumptions=tuple(d.assumptions),
@@ -883,6 +993,7 @@ __all__ = [
     "DetectorFile",
     "DetectorFileError",
     "load_detector_file",
+    "observable_kind",
     "parse_detector",
     "parse_inverse",
     "parse_sqrt",

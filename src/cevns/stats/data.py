@@ -15,9 +15,10 @@ CSV layout (one bin per row, comment lines start with ``#``)::
 
 * every axis has a ``<axis>_low [unit]`` and ``<axis>_high [unit]`` column (units in
   brackets are required; counts columns carry none). Physical units known to
-  :mod:`cevns.units` (keVee, us, ...) are converted to the internal system (MeV, ns, ...) with
-  :func:`cevns.units.parse_quantity`; other units (``PE``, ``1`` for dimensionless) are kept
-  as written;
+  :mod:`cevns.units` (keVee, keVnr, us, ...) are converted to the internal system (MeV, ns,
+  ...) with :func:`cevns.units.parse_quantity`; other units (``PE``, ``1`` for dimensionless)
+  are kept as written. An energy axis names its scale: ``[keVee]`` (electron-equivalent),
+  ``[keVnr]`` (nuclear recoil) or ``[PE]``; a bare ``[keV]`` is refused as ambiguous;
 * rows may come in any order but must cover the regular grid of the axes exactly once;
 * ``<sample>:<systematic>_up`` / ``_down`` columns give shape variations of a sample.
 """
@@ -188,7 +189,7 @@ def read_binned_csv(path: str | Path) -> BinnedData:
         elif col.endswith(("_low", "_high")):
             raise BinnedDataError(
                 f"{path}:{header_line}: column {col!r} needs its unit in brackets, "
-                f"e.g. '{col} [keV]'"
+                f"e.g. '{col} [keVee]'"
             )
         else:
             count_cols[col] = j
@@ -219,6 +220,12 @@ def read_binned_csv(path: str | Path) -> BinnedData:
     scales: list[float] = []
     for axis in names:
         unit = units[axis]
+        if u.DIMENSIONS.get(unit) == "energy":
+            raise BinnedDataError(
+                f"{path}:{header_line}: column '{axis}_low [{unit}]': a bare {unit!r} is "
+                f"ambiguous for a measured energy; write [{unit}ee] (electron-equivalent, "
+                f"visible) or [{unit}nr] (nuclear recoil)"
+            )
         if unit in u.DIMENSIONS:
             scales.append(u.parse_quantity(f"1 {unit}", u.DIMENSIONS[unit], name=f"{axis}_low"))
         else:
