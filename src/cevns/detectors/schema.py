@@ -648,6 +648,10 @@ def _energy_or_pe(unit: str) -> float:
     return _unit(unit, u.DIMENSIONS[_scale_unit(unit)])
 
 
+def _light_yield(text: str) -> float:
+    return parse_inverse(text, "visible_energy", "light_yield")
+
+
 def _is_identity_response(model: DetectorFile) -> bool:
     """Quenching factor exactly 1 and no smearing: the observable *is* the recoil energy."""
     q, s = model.quenching, model.smearing
@@ -733,7 +737,7 @@ def _build(model: DetectorFile, base: Path | None) -> Detector:
     s = model.smearing
     smearing: Any
     if isinstance(s, GaussianSmearingSection):
-        ly = 1.0 if s.light_yield is None else parse_inverse(s.light_yield, "visible_energy", "light_yield")
+        ly = 1.0 if s.light_yield is None else _light_yield(s.light_yield)
         smearing = GaussianSmearing(
             parse_sqrt(s.stochastic, "visible_energy", "stochastic"),
             s.constant,
@@ -748,7 +752,7 @@ def _build(model: DetectorFile, base: Path | None) -> Detector:
             _quantity(s.alpha, "visible_energy"), parse_inverse(s.beta, "visible_energy", "beta")
         )
     else:
-        ly = 1.0 if s.light_yield is None else parse_inverse(s.light_yield, "visible_energy", "light_yield")
+        ly = 1.0 if s.light_yield is None else _light_yield(s.light_yield)
         smearing = NoSmearing(ly if s.observable == "PE" else 1.0, s.observable)
 
     efficiency: Any = None
