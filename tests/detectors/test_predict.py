@@ -61,6 +61,27 @@ def test_total_rate_equals_flux_averaged_cross_section() -> None:
     assert pred.total == pytest.approx(expected, rel=2e-4)
 
 
+@pytest.mark.parametrize("target", ["Ar", "CsI", "Ge"])
+def test_zero_threshold_total_integrates_from_zero(target: str) -> None:
+    """Without ``recoil_energy_min`` the recoil integral starts at T = 0: the total equals
+    N_nuclei · POT/(4πL²) · Σ_f Y_f ⟨σ⟩_f (full cross section, no threshold) to 1e-6 (the
+    grid used to start at 1e-3 T_max and lost ~0.7 % of CsI events)."""
+    det = replace(_rate_detector(target), recoil_energy_min=None)
+    spectra = stopped_pion_spectra()
+    source = SteadySource({f: s.scaled(0.09) for f, s in spectra.items()}, "POT")
+    pred = predict(source, det, POT)
+    nuclei = det.target.nuclei_per_kg() * det.mass
+    expected = sum(
+        n * POT * 0.09 * s.total * flux_averaged_cross_section(s, iso, f)
+        / (4 * np.pi * det.distance**2)
+        for f, s in spectra.items()
+        for iso, n in zip(det.target.isotopes, nuclei, strict=True)
+    )
+    assert pred.total == pytest.approx(expected, rel=1e-6)
+    nodes = np.concatenate([t for t, _ in pred.recoil_spectrum().values()])
+    assert nodes.min() < 1e-4 * nodes.max()  # below the old 1e-3 T_max start
+
+
 def test_decompositions_add_up() -> None:
     pred = predict(None, load_detector("csi-2021"))
     total = pred.counts.sum()

@@ -155,7 +155,7 @@ class Detector:
     exposure_label
         How the default exposure was stated (``"13.99 GWh"``).
     recoil_energy_min
-        Smallest recoil energy (MeV) on the integration grid; None = 1e-3 of the largest.
+        Smallest recoil energy (MeV) on the integration grid; None integrates from zero.
     references
         Citations of the file's numbers.
     assumptions

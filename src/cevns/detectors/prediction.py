@@ -47,6 +47,9 @@ from .quenching import Quenching
 #: Gauss–Legendre nodes per recoil panel and number of log-spaced panels.
 RECOIL_NODES_PER_PANEL = 8
 RECOIL_PANELS = 24
+#: Start of the log-spaced panels as a fraction of the largest recoil; below it (down to
+#: zero when the detector sets no ``recoil_energy_min``) one linear panel.
+LOG_PANEL_START = 1e-3
 #: Points of the visible-energy (E_ee) grid of the smearing kernel.
 VISIBLE_GRID_POINTS = 400
 
@@ -78,8 +81,18 @@ class _Kernel:
 def _recoil_grid(
     t_low: float, t_high: float, breakpoints: Sequence[float]
 ) -> tuple[FloatArray, FloatArray]:
-    """Gauss–Legendre nodes/weights (MeV) on log-spaced panels of ``[t_low, t_high]``."""
-    edges = np.geomspace(t_low, t_high, RECOIL_PANELS + 1)
+    """Gauss–Legendre nodes/weights (MeV) on panels covering ``[t_low, t_high]``.
+
+    The panels are log-spaced from ``max(t_low, 1e-3 t_high)`` up to ``t_high``. When
+    ``t_low`` is 0 (no threshold) a first linear panel ``[0, 1e-3 t_high]`` with its own
+    Gauss rule covers the lowest recoils exactly: ``dR/dT`` is smooth and finite at
+    ``T = 0`` (``dσ/dT`` tends to a constant and ``E_min(T) → 0``), so the full integral
+    from zero is kept instead of dropping the ~0.7 % of CsI events below ``1e-3 T_max``.
+    """
+    log_low = max(t_low, t_high * LOG_PANEL_START)
+    edges = np.geomspace(log_low, t_high, RECOIL_PANELS + 1)
+    if t_low < log_low:
+        edges = np.concatenate([[t_low], edges])
     inner = [b for b in breakpoints if t_low < b < t_high]
     edges = np.unique(np.concatenate([edges, inner]))
     x, w = np.polynomial.legendre.leggauss(RECOIL_NODES_PER_PANEL)
@@ -122,7 +135,7 @@ def _compute_physics(
     nodes_all, weights_all, rates_all = [], [], []
     for iso, n_nuclei in zip(target.isotopes, nuclei, strict=True):
         t_high = float(max_recoil_energy(e_max, iso.nuclear_mass))
-        t_low = detector.recoil_energy_min or t_high * 1e-3
+        t_low = detector.recoil_energy_min or 0.0
         if t_low >= t_high:
             raise ValueError(
                 f"recoil_energy_min: {t_low} MeV is above the largest recoil "
