@@ -55,8 +55,8 @@ def test_roundtrip_any_order(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not LAR_DIR.is_dir(), reason="../shared/data not present")
 def test_lar_release_as_user_csv_reproduces_published_fit(tmp_path: Path) -> None:
-    from cevns.experiments.analysis import sample_yields
     from cevns.experiments.releases import load_lar_2020
+    from cevns.stats import sample_yields
 
     h = load_lar_2020(LAR_DIR).histograms
     names = ["cevns", "brn", "delayed_brn", "steady_state"]

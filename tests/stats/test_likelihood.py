@@ -141,3 +141,16 @@ def test_deviance_is_non_negative_and_zero_at_saturation(counts: list[int], mu: 
     assert lik.data_nll(x) >= -1e-9
     sat = BinnedLikelihood(m, m.expected(x).reshape(m.shape))
     assert sat.data_nll(x) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_observed_events_in_a_bin_no_sample_can_populate_is_an_error() -> None:
+    """A bin with data but an exactly-zero prediction is refused, naming the bin (it used
+    to be clamped to ν = 1e-300 silently)."""
+    model = BinnedModel(
+        [Sample("sig", np.array([[1.0, 2.0], [0.0, 3.0]]), (NormFactor("mu"),))],
+        [Parameter("mu", 1.0, (0.0, 10.0))],
+    )
+    with pytest.raises(ValueError, match=r"observed: bin \(1, 0\) has 4 observed events"):
+        BinnedLikelihood(model, np.array([[1.0, 2.0], [4.0, 3.0]]))
+    # an empty bin with no data is fine
+    BinnedLikelihood(model, np.array([[1.0, 2.0], [0.0, 3.0]]))

@@ -11,8 +11,7 @@ covariance, the CEvNS significance ``√q₀``, the measured flux-averaged cross
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,9 +26,10 @@ from cevns.stats.likelihood import (
     profile,
 )
 from cevns.stats.model import BinnedModel
+from cevns.stats.yields import sample_yields
 from cevns.types import FloatArray
 
-__all__ = ["Analysis", "AnalysisResult", "Axis", "Channel", "sample_yields"]
+__all__ = ["Analysis", "AnalysisResult", "Axis", "Channel"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,42 +45,6 @@ class Axis:
     def display_edges(self) -> FloatArray:
         """Edges in the display unit."""
         return np.asarray(self.edges, dtype=np.float64) / self.scale
-
-
-def sample_yields(
-    model: BinnedModel,
-    result: FitResult,
-    groups: Mapping[str, Sequence[str]] | None = None,
-) -> dict[str, tuple[float, float]]:
-    """Fitted event yield and its error for each sample (or group of samples).
-
-    The error propagates the fit covariance through the yield (numerical gradient, central
-    differences with steps of 10⁻³ of each parameter's error): for a CEvNS yield this is the
-    event-count uncertainty with every nuisance profiled.
-    """
-    names = [s.name for s in model.samples]
-    groups = dict(groups) if groups else {n: [n] for n in names}
-    rows = {g: [names.index(s) for s in members] for g, members in groups.items()}
-    x0 = result.values
-
-    def totals(x: FloatArray) -> FloatArray:
-        counts = model.sample_counts(x).sum(axis=1)
-        return np.array([counts[idx].sum() for idx in rows.values()])
-
-    base = totals(x0)
-    grad = np.zeros((len(rows), x0.size))
-    for i in range(x0.size):
-        step = 1e-3 * result.errors[i]
-        if step <= 0:
-            continue
-        xp, xm = x0.copy(), x0.copy()
-        xp[i] += step
-        xm[i] -= step
-        grad[:, i] = (totals(xp) - totals(xm)) / (2 * step)
-    var = np.einsum("gi,ij,gj->g", grad, result.covariance, grad)
-    return {
-        g: (float(base[k]), float(math.sqrt(max(var[k], 0.0)))) for k, g in enumerate(rows)
-    }
 
 
 @dataclass(frozen=True, eq=False)

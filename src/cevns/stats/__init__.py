@@ -21,6 +21,7 @@ from cevns.stats.model import (
     combine_models,
 )
 from cevns.stats.pyhf_export import to_pyhf_workspace
+from cevns.stats.yields import sample_yields
 
 __all__ = [
     "BinnedData",
@@ -41,6 +42,7 @@ __all__ = [
     "histogram_events",
     "profile",
     "read_binned_csv",
+    "sample_yields",
     "to_pyhf_workspace",
     "toy_pulls",
 ]

@@ -34,6 +34,10 @@ __all__ = [
     "toy_pulls",
 ]
 
+#: Floor on ν in bins with observed events, reached only at parameter points where every
+#: sample that can populate the bin is scaled to zero (e.g. μ = 0 for a signal-only bin):
+#: −ln L there is then large but finite so that MIGRAD stays on a finite surface. A bin
+#: that no sample can populate at all is refused when the likelihood is built.
 _TINY = 1e-300
 
 
@@ -77,6 +81,7 @@ class BinnedLikelihood:
         if np.any(data < 0):
             bad = np.argwhere(data < 0)[0].tolist()
             raise ValueError(f"observed: counts must be ≥ 0; negative in bin {bad}")
+        _check_support(model, data)
         self.model = model
         self.observed = data
         self._n = data.ravel()
@@ -114,6 +119,21 @@ class BinnedLikelihood:
     def with_data(self, observed: object, auxiliary: FloatArray | None = None) -> BinnedLikelihood:
         """Same model, other observation (used for toys)."""
         return BinnedLikelihood(self.model, observed, auxiliary)
+
+
+def _check_support(model: BinnedModel, data: FloatArray) -> None:
+    """Refuse observed events in a bin that every sample predicts to be exactly empty."""
+    empty = (data.ravel() > 0) & ~model.can_populate()
+    if np.any(empty):
+        flat = int(np.flatnonzero(empty)[0])
+        index = tuple(int(i) for i in np.unravel_index(flat, model.shape))
+        raise ValueError(
+            f"observed: bin {index if len(index) > 1 else index[0]} has "
+            f"{data.ravel()[flat]:g} observed events but every sample "
+            f"({', '.join(s.name for s in model.samples)}) predicts exactly zero there "
+            f"[{int(empty.sum())} such bin(s)]; add a component that populates it or "
+            "drop the bin from the region of interest"
+        )
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from cevns.types import FloatArray
 
@@ -273,6 +274,13 @@ class BinnedModel:
     def n_bins(self) -> int:
         """Number of bins (product of the template shape)."""
         return int(self._nominal.shape[1])
+
+    def can_populate(self) -> NDArray[np.bool_]:
+        """Bins (flattened) that some sample or shape variation can make non-empty."""
+        support = np.abs(self._nominal).sum(axis=0)
+        if self._hs_up.size:
+            support = support + np.abs(self._hs_up).sum(axis=0) + np.abs(self._hs_dn).sum(axis=0)
+        return np.asarray(support > 0)
 
     def index(self, name: str) -> int:
         """Position of parameter ``name`` in the parameter vector."""
