@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from cevns.cli.main import stopped_pion_cross_section_table
-from cevns.physics.cross_section import differential_cross_section
+from cevns.engine.cross_section import differential_cross_section
 from cevns.physics.targets import Isotope
 
 

@@ -24,7 +24,7 @@ from cevns.detectors import (
     predict,
 )
 from cevns.flavours import Flavour
-from cevns.physics.cross_section import flux_averaged_cross_section
+from cevns.engine.cross_section import flux_averaged_cross_section
 from cevns.physics.targets import Target
 from cevns.sources.facilities import facility
 from cevns.sources.stopped_pion import stopped_pion_spectra

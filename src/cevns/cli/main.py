@@ -12,7 +12,7 @@ from rich.table import Table
 
 from .. import __version__
 from ..flavours import Flavour
-from ..physics.cross_section import target_flux_averaged_cross_section
+from ..engine.cross_section import target_flux_averaged_cross_section
 from ..sources.stopped_pion import stopped_pion_spectra
 
 app = typer.Typer(
@@ -127,10 +127,12 @@ def _register_command_groups() -> None:
     """Attach each layer's commands (one module per command group)."""
     from . import data as data_commands
     from . import fit as fit_commands
+    from . import models as model_commands
     from . import predict as predict_commands
     from . import sources as source_commands
 
-    for module in (source_commands, predict_commands, fit_commands, data_commands):
+    for module in (source_commands, predict_commands, fit_commands, data_commands,
+                   model_commands):
         module.register(app)
 
 

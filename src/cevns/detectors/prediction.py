@@ -5,7 +5,7 @@
     N[e, (f,) t] = exposure/(4π L²) · N_nuclei · Σ_k w_k dR/dT(T_k)
                    · R[e(, f) | E_ee(T_k)] · P_t(flavour) · ε_t[t]
 
-with ``dR/dT`` from :func:`cevns.physics.rates.recoil_spectrum` on a Gauss–Legendre
+with ``dR/dT`` from :func:`cevns.engine.rates.recoil_spectrum` on a Gauss–Legendre
 grid in ``log T`` (panel edges at the recoil endpoints of spectral lines), so the
 physics is computed once. The response is compiled into matrices:
 
@@ -35,7 +35,7 @@ from numpy.typing import NDArray
 
 from ..flavours import Flavour
 from ..physics.kinematics import max_recoil_energy
-from ..physics.rates import recoil_spectrum
+from ..engine.rates import recoil_spectrum
 from ..physics.targets import Isotope
 from ..sources.spectrum import Spectrum
 from ..types import FloatArray
@@ -560,7 +560,9 @@ def predict(
         Source normalisation units (POT for a beam) or an :class:`Exposure`; None uses
         the detector's default exposure.
     model
-        Physics model (couplings, form factors); None is the Standard Model.
+        Physics model (couplings, form factors, new physics from :mod:`cevns.models`); None
+        is the Standard Model. A model that changes the flux (a sterile neutrino) supplies
+        ``survival`` itself; a model that cannot act on the target raises ValueError.
     survival
         Optional ``P(E, L, flavour)`` applied at the detector through the source's
         ``flux_at(distance, survival)`` (oscillations, e.g. a sterile neutrino).
@@ -584,6 +586,12 @@ def predict(
         units = exposure.units
     else:
         units = Exposure(float(exposure)).units
+    if model is not None:
+        check = getattr(model, "check_target", None)
+        if callable(check):
+            check(detector.target)
+        if survival is None and callable(getattr(model, "survival", None)):
+            survival = model.survival()  # a sterile neutrino acts on the flux at the detector
     spectra, dilution = _detector_spectra(src, detector, survival)
     physics = _compute_physics(spectra, src, detector, units, model, dilution)
     kernel = _compile_kernel(detector, physics)

@@ -157,7 +157,7 @@ def csi_sm_cross_section() -> float:
     Mean over the three πDAR flavours and over Cs and I (number fractions), engine defaults;
     compare 189 ± 6 × 10⁻⁴⁰ cm² (PRL 129 (2022) 081801).
     """
-    from cevns.physics.cross_section import target_flux_averaged_cross_section
+    from cevns.engine.cross_section import target_flux_averaged_cross_section
     from cevns.sources.stopped_pion import stopped_pion_spectra
 
     spectra = stopped_pion_spectra()

@@ -65,7 +65,7 @@ def lar_sm_cross_section() -> float:
     Average of ``⟨σ⟩`` over the three πDAR flavours (ν_μ line, ν_e and ν̄_μ Michel spectra,
     equal numbers per π⁺ decay), natural argon, engine defaults.
     """
-    from cevns.physics.cross_section import target_flux_averaged_cross_section
+    from cevns.engine.cross_section import target_flux_averaged_cross_section
     from cevns.sources.stopped_pion import stopped_pion_spectra
 
     spectra = stopped_pion_spectra()

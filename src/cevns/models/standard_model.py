@@ -5,7 +5,7 @@ A model answers one question for the engine: the vector and axial weak charges
 New-physics models subclass :class:`StandardModel` (or implement the
 :class:`CEvNSModel` protocol) and change only that, or add an incoherent
 ``extra_differential_cross_section`` (a magnetic moment, say), so the engine in
-:mod:`cevns.physics.cross_section` never needs rewriting.
+:mod:`cevns.engine.cross_section` never needs rewriting.
 """
 
 from __future__ import annotations
@@ -156,6 +156,12 @@ class StandardModel:
         flavour: Flavour,
     ) -> FloatArray | None:
         """Incoherent additions to ``dσ/dT`` (cm²/MeV); none in the Standard Model."""
+        return None
+
+    def transition_charges_squared(
+        self, isotope: Isotope, flavour: Flavour, q: FloatArray
+    ) -> FloatArray | None:
+        """``Σ_{β≠α} |G_V^{αβ}|²`` of flavour-changing charges; none in the Standard Model."""
         return None
 
     def with_neutron_radius(self, isotope: str, radius: float) -> StandardModel:

@@ -1,4 +1,4 @@
-"""The Standard-Model CEvNS engine: kinematics, targets, form factors, couplings, cross sections.
+"""The physics ingredients: kinematics, targets, form factors and couplings.
 
 Where to find each formula:
 
@@ -6,6 +6,7 @@ Where to find each formula:
 * isotopes, elements, compounds, mixtures — :mod:`cevns.physics.targets`
 * Helm / Klein–Nystrand / symmetrized Fermi / unity — :mod:`cevns.physics.form_factors`
 * nucleon couplings and their schemes — :mod:`cevns.physics.couplings`
-* ``dσ/dT``, ``σ(E)``, ``⟨σ⟩`` — :mod:`cevns.physics.cross_section`
-* recoil spectra ``∫ φ dσ/dT dE`` — :mod:`cevns.physics.rates`
+
+The models (:mod:`cevns.models`) combine these; the engine (:mod:`cevns.engine`) computes
+``dσ/dT``, ``σ(E)``, ``⟨σ⟩`` and recoil spectra from a model.
 """

@@ -28,8 +28,8 @@ from ..quadrature import gauss_legendre
 from ..sources.spectrum import Spectrum
 from ..types import FloatArray
 from ..validation import non_negative_array
-from .kinematics import max_recoil_energy, min_neutrino_energy, momentum_transfer
-from .targets import Isotope, Target
+from ..physics.kinematics import max_recoil_energy, min_neutrino_energy, momentum_transfer
+from ..physics.targets import Isotope, Target
 
 _DEFAULT_MODEL: CEvNSModel = StandardModel()
 
@@ -108,6 +108,14 @@ def differential_cross_section(
         recoil_term = np.divide(np.divide(c_coef, e_safe), e_safe)
         np.subtract(result, recoil_term, out=result)
         np.maximum(result, 0.0, out=result)
+    transition = getattr(mdl, "transition_charges_squared", None)
+    fc2 = transition(iso, flav, q) if transition is not None else None
+    if fc2 is not None:
+        # Flavour-changing vector charges (NSI ε_{αβ}, transition radii): a pure vector term
+        # per final flavour, summed in quadrature, ``G² [1 + (1 − T/E)² − M T / E²]``.
+        with np.errstate(over="ignore", invalid="ignore"):
+            fc = 1.0 + (1.0 - y) ** 2 - np.divide(np.divide(m * t, e_safe), e_safe)
+            np.add(result, np.maximum(prefactor * fc2 * fc, 0.0), out=result)
     allowed = e_or_flag >= min_neutrino_energy(t, m)
     e_full, t_full = np.broadcast_arrays(e, t)
     extra = mdl.extra_differential_cross_section(e_full, t_full, iso, flav)

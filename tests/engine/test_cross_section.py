@@ -12,7 +12,7 @@ from cevns.constants import GF2_HBARC2
 from cevns.flavours import Flavour
 from cevns.models import StandardModel
 from cevns.physics.couplings import FixedCouplings, NucleonCouplings, TreeLevel
-from cevns.physics.cross_section import (
+from cevns.engine.cross_section import (
     differential_cross_section,
     flux_averaged_cross_section,
     target_flux_averaged_cross_section,
@@ -20,7 +20,7 @@ from cevns.physics.cross_section import (
 )
 from cevns.physics.form_factors import Helm, Unity
 from cevns.physics.kinematics import max_recoil_energy
-from cevns.physics.rates import recoil_spectrum
+from cevns.engine.rates import recoil_spectrum
 from cevns.physics.targets import Isotope
 from cevns.sources.stopped_pion import stopped_pion_spectra
 

@@ -23,8 +23,8 @@ from ..sources.spectrum import DEFAULT_NODES_PER_PANEL, Spectrum
 from ..types import FloatArray
 from ..validation import non_negative_array
 from .cross_section import _resolve, differential_cross_section
-from .kinematics import min_neutrino_energy
-from .targets import Isotope
+from ..physics.kinematics import min_neutrino_energy
+from ..physics.targets import Isotope
 
 
 def recoil_spectrum(

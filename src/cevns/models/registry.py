@@ -1,0 +1,113 @@
+"""Models by name: ``get_model("nsi", eps_uV_ee=0.1)``, ``get_model("nsi+neutron-radius")``.
+
+Names (``cevns models`` prints the catalogue): ``weak-angle``, ``neutron-radius``, ``nsi``,
+``axial-nsi``, ``zprime``, ``scalar``, ``magnetic-moment``, ``charge-radius``, ``sterile``;
+``a+b`` composes. Keyword arguments are parameter values (in the parameter's unit) or model
+options (``coupling="B-L"`` for a Z′, ``form_factor="symmetrized_fermi"``, ``target="CsI"`` or
+``isotopes=("Cs133",)`` and ``shared=False`` for neutron radii, ``baseline_width`` for a
+sterile neutrino).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import fields
+from typing import Any
+
+from .base import ModelParameter, NewPhysics, compose
+from .electromagnetic import ChargeRadius, MagneticMoment
+from .electroweak import NeutronRadius, WeakMixingAngle
+from .mediators import ScalarMediator, VectorMediator
+from .nsi import AxialNSI, VectorNSI
+from .sterile import Sterile3p1
+
+__all__ = ["MODELS", "catalogue", "get_model", "model_names"]
+
+#: Registry name → model class.
+MODELS: Mapping[str, type[NewPhysics]] = {
+    cls.model_name: cls
+    for cls in (WeakMixingAngle, NeutronRadius, VectorNSI, AxialNSI, VectorMediator,
+                ScalarMediator, MagneticMoment, ChargeRadius, Sterile3p1)
+}
+
+_ALIASES = {"weak-mixing-angle": "weak-angle", "sin2-theta-w": "weak-angle",
+            "z-prime": "zprime", "vector-mediator": "zprime", "scalar-mediator": "scalar",
+            "vector-nsi": "nsi", "sterile-3+1": "sterile", "rn": "neutron-radius"}
+
+_OPTIONS: Mapping[str, tuple[str, ...]] = {
+    "neutron-radius": ("isotopes", "shared", "form_factor", "name", "target"),
+    "zprime": ("coupling",),
+    "sterile": ("baseline_width",),
+}
+
+
+def model_names() -> list[str]:
+    """Registered model names."""
+    return list(MODELS)
+
+
+def _resolve(name: str) -> type[NewPhysics]:
+    key = name.strip().lower()
+    key = _ALIASES.get(key, key)
+    if key not in MODELS:
+        raise ValueError(f"model: unknown model {name!r}; allowed: {', '.join(MODELS)} "
+                         "(join with '+' to combine)")
+    return MODELS[key]
+
+
+def _build(cls: type[NewPhysics], options: dict[str, Any]) -> NewPhysics:
+    allowed = _OPTIONS.get(cls.model_name, ())
+    opts = {k: options.pop(k) for k in list(options) if k in allowed}
+    if cls is NeutronRadius:
+        target = opts.pop("target", None)
+        if isinstance(opts.get("isotopes"), str):
+            opts["isotopes"] = tuple(s.strip() for s in str(opts["isotopes"]).split(","))
+        if target is not None:
+            return NeutronRadius.for_target(str(target), **opts)
+    return cls(**opts)
+
+
+def get_model(name: str, **params: Any) -> NewPhysics:
+    """The model ``name`` (``"a+b"`` composes) with options and parameter values set.
+
+    Raises a one-line ValueError for an unknown model, option or parameter, or a value outside
+    its range.
+    """
+    names = [n for n in str(name).split("+") if n.strip()]
+    if not names:
+        raise ValueError("model: empty model name; allowed: " + ", ".join(MODELS))
+    remaining = dict(params)
+    parts = [_build(_resolve(n), remaining) for n in names]
+    model: NewPhysics = parts[0] if len(parts) == 1 else compose(*parts)
+    known = {p.name for p in model.parameters}
+    unknown = sorted(k for k in remaining if k not in known)
+    if unknown:
+        options = sorted({o for n in names for o in _OPTIONS.get(_resolve(n).model_name, ())})
+        raise ValueError(f"{unknown[0]}: unknown parameter of model {name!r}; allowed: "
+                         f"{sorted(known) + options}")
+    return model.with_values(**remaining) if remaining else model
+
+
+def catalogue() -> list[dict[str, Any]]:
+    """Every registered model with its parameters (JSON-ready)."""
+    rows = []
+    for key, cls in MODELS.items():
+        model = cls()
+        rows.append({
+            "name": key,
+            "summary": cls.summary,
+            "options": list(_OPTIONS.get(key, ())),
+            "parameters": [p.as_dict() for p in model.parameters],
+        })
+    return rows
+
+
+def describe(parameter: ModelParameter) -> str:
+    """One line: ``name [unit] null (lo, hi) kind — description``."""
+    unit = f" [{parameter.unit}]" if parameter.unit else ""
+    return (f"{parameter.name}{unit} null {parameter.null:g} range [{parameter.bounds[0]:g}, "
+            f"{parameter.bounds[1]:g}] {parameter.kind} — {parameter.description}")
+
+
+def _field_names(cls: type[NewPhysics]) -> list[str]:
+    return [f.name for f in fields(cls)]  # type: ignore[arg-type]
