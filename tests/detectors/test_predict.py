@@ -23,8 +23,8 @@ from cevns.detectors import (
     load_detector,
     predict,
 )
-from cevns.flavours import Flavour
 from cevns.engine.cross_section import flux_averaged_cross_section
+from cevns.flavours import Flavour
 from cevns.physics.targets import Target
 from cevns.sources.facilities import facility
 from cevns.sources.stopped_pion import stopped_pion_spectra

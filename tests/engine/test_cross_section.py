@@ -9,18 +9,18 @@ from hypothesis import strategies as st
 
 from cevns import units as u
 from cevns.constants import GF2_HBARC2
-from cevns.flavours import Flavour
-from cevns.models import StandardModel
-from cevns.physics.couplings import FixedCouplings, NucleonCouplings, TreeLevel
 from cevns.engine.cross_section import (
     differential_cross_section,
     flux_averaged_cross_section,
     target_flux_averaged_cross_section,
     total_cross_section,
 )
+from cevns.engine.rates import recoil_spectrum
+from cevns.flavours import Flavour
+from cevns.models import StandardModel
+from cevns.physics.couplings import FixedCouplings, NucleonCouplings, TreeLevel
 from cevns.physics.form_factors import Helm, Unity
 from cevns.physics.kinematics import max_recoil_energy
-from cevns.engine.rates import recoil_spectrum
 from cevns.physics.targets import Isotope
 from cevns.sources.stopped_pion import stopped_pion_spectra
 

@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 from .. import __version__
-from ..flavours import Flavour
 from ..engine.cross_section import target_flux_averaged_cross_section
+from ..flavours import Flavour
 from ..sources.stopped_pion import stopped_pion_spectra
 
 app = typer.Typer(

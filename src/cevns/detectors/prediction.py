@@ -33,9 +33,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..engine.rates import recoil_spectrum
 from ..flavours import Flavour
 from ..physics.kinematics import max_recoil_energy
-from ..engine.rates import recoil_spectrum
 from ..physics.targets import Isotope
 from ..sources.spectrum import Spectrum
 from ..types import FloatArray

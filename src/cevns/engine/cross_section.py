@@ -24,12 +24,12 @@ from numpy.typing import ArrayLike
 from ..constants import GF2_HBARC2
 from ..flavours import Flavour
 from ..models.standard_model import CEvNSModel, StandardModel
+from ..physics.kinematics import max_recoil_energy, min_neutrino_energy, momentum_transfer
+from ..physics.targets import Isotope, Target
 from ..quadrature import gauss_legendre
 from ..sources.spectrum import Spectrum
 from ..types import FloatArray
 from ..validation import non_negative_array
-from ..physics.kinematics import max_recoil_energy, min_neutrino_energy, momentum_transfer
-from ..physics.targets import Isotope, Target
 
 _DEFAULT_MODEL: CEvNSModel = StandardModel()
 

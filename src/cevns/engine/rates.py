@@ -19,12 +19,12 @@ from numpy.typing import ArrayLike
 
 from ..flavours import Flavour
 from ..models.standard_model import CEvNSModel
+from ..physics.kinematics import min_neutrino_energy
+from ..physics.targets import Isotope
 from ..sources.spectrum import DEFAULT_NODES_PER_PANEL, Spectrum
 from ..types import FloatArray
 from ..validation import non_negative_array
 from .cross_section import _resolve, differential_cross_section
-from ..physics.kinematics import min_neutrino_energy
-from ..physics.targets import Isotope
 
 
 def recoil_spectrum(

@@ -30,7 +30,7 @@ from ..types import FloatArray
 from .base import ModelParameter, NewPhysics
 from .standard_model import StandardModel
 
-__all__ = ["ChargeRadius", "MagneticMoment", "CHARGE_RADIUS_SM", "charge_radius_coefficient"]
+__all__ = ["CHARGE_RADIUS_SM", "ChargeRadius", "MagneticMoment", "charge_radius_coefficient"]
 
 #: Unit of the magnetic-moment parameters (Bohr magnetons).
 MU_UNIT = 1e-10

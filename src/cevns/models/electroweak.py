@@ -17,7 +17,7 @@ from ..types import FloatArray
 from .base import ModelParameter, NewPhysics
 from .standard_model import StandardModel
 
-__all__ = ["NeutronRadius", "WeakMixingAngle", "FORM_FACTOR_FAMILIES"]
+__all__ = ["FORM_FACTOR_FAMILIES", "NeutronRadius", "WeakMixingAngle"]
 
 #: Reference value of the weak mixing angle the default coupling scheme corresponds to:
 #: the low-energy MS-bar ``sin²θ̂_W(0) = 0.23857`` (PDG).

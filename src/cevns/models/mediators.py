@@ -32,7 +32,7 @@ from ..types import FloatArray
 from .base import ModelParameter, NewPhysics
 from .standard_model import StandardModel
 
-__all__ = ["ScalarMediator", "VectorMediator", "SCALAR_NUCLEON_CHARGES", "TAU_MASS"]
+__all__ = ["SCALAR_NUCLEON_CHARGES", "TAU_MASS", "ScalarMediator", "VectorMediator"]
 
 #: τ mass (MeV), PDG 2024: 1776.93 ± 0.09 MeV.
 TAU_MASS = 1776.93
@@ -85,7 +85,9 @@ class VectorMediator(NewPhysics):
         q_nu = {"e": 0.0, "mu": 1.0, "tau": -1.0}[lepton]
         return q_nu * _kinetic_mixing_factor(), 0.0
 
-    def vector_shifts(self, flavour: Flavour, q: FloatArray) -> tuple[FloatArray, FloatArray] | None:
+    def vector_shifts(
+        self, flavour: Flavour, q: FloatArray
+    ) -> tuple[FloatArray, FloatArray] | None:
         if self.g_zp == 0.0:
             return None
         qp, qn = self.charges(flavour)

@@ -26,7 +26,7 @@ from ..types import FloatArray
 from .base import ModelParameter, NewPhysics
 from .standard_model import StandardModel
 
-__all__ = ["AxialNSI", "VectorNSI", "NSI_PAIRS", "QUARK_SPIN_FRACTIONS"]
+__all__ = ["NSI_PAIRS", "QUARK_SPIN_FRACTIONS", "AxialNSI", "VectorNSI"]
 
 #: Flavour pairs: three diagonal, three off-diagonal (symmetric).
 NSI_PAIRS = ("ee", "mumu", "tautau", "emu", "etau", "mutau")

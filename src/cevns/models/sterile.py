@@ -35,7 +35,7 @@ PHASE = 1.267
 
 
 def averaged_sin2(k: FloatArray, distance: float, width: float) -> FloatArray:
-    """``⟨sin²(k L)⟩`` over ``L`` uniform in ``[d − w/2, d + w/2]`` (``k`` in 1/m, ``d, w`` in m)."""
+    """``⟨sin²(k L)⟩`` over ``L`` uniform in ``[d − w/2, d + w/2]`` (``k`` 1/m; ``d``, ``w`` m)."""
     k = np.asarray(k, dtype=float)
     if width <= 0:
         return np.asarray(np.sin(k * distance) ** 2, dtype=float)
