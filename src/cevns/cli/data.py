@@ -13,15 +13,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from cevns.experiments.fetch import FetchError, fetch_release, verify_release
 from cevns.experiments.releases import RELEASES
 
+from .errors import check_output_folder, fail, guard_commands, literal, plain_console
+
 __all__ = ["register"]
 
-console = Console(stderr=True)
+console = plain_console(stderr=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -36,9 +37,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Download a release and check each file's sha256."""
         if name not in RELEASES:
-            console.print(f"[red]error:[/red] name: unknown release {name!r}; "
-                          f"allowed: {', '.join(RELEASES)}")
-            raise typer.Exit(code=2)
+            fail(f"name: unknown release {name!r}; allowed: {', '.join(RELEASES)}")
+        check_output_folder(to, "--to")
         try:
             with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console,
                           transient=True) as progress:
@@ -47,9 +47,9 @@ def register(app: typer.Typer) -> None:
                     name, to, progress=lambda msg: progress.update(task, description=msg)
                 )
         except FetchError as exc:
-            console.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(code=1) from exc
-        console.print(f"{name}: {len(RELEASES[name].files)} files in {folder}, sha256 verified")
+            fail(exc, code=1)
+        console.print(f"{name}: {len(RELEASES[name].files)} files in {literal(folder)}, "
+                      f"sha256 verified")
 
     @data_app.command("verify")
     def verify(
@@ -58,19 +58,17 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     ) -> None:
         """Check a release folder against the published sha256 of every file."""
-        try:
-            problems = verify_release(name, folder)
-        except ValueError as exc:
-            console.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(code=2) from exc
+        problems = verify_release(name, folder)
         if as_json:
             typer.echo(json.dumps({"release": name, "folder": str(folder), "problems": problems}))
         elif problems:
             for filename, problem in problems.items():
-                console.print(f"[red]{filename}[/red]: {problem}")
+                console.print(f"[red]{literal(filename)}[/red]: {literal(problem)}")
         else:
             console.print(f"{name}: all {len(RELEASES[name].files)} files match")
         if problems:
             raise typer.Exit(code=1)
 
     app.add_typer(data_app, name="data")
+
+    guard_commands(app)  # bad input → one line (cevns.cli.errors)

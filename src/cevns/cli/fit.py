@@ -26,9 +26,18 @@ from cevns.experiments.analysis import Analysis, AnalysisResult
 from cevns.experiments.releases import CSI_2021, LAR_2020, ReleaseFormatError
 from cevns.stats.likelihood import ConvergenceError
 
+from .errors import (
+    check_output_file,
+    check_output_folder,
+    fail,
+    guard_commands,
+    literal,
+    plain_console,
+)
+
 __all__ = ["find_release", "register", "run_demo_fit"]
 
-console = Console(stderr=True)
+console = plain_console(stderr=True)
 
 DataOption = Annotated[
     Path | None,
@@ -77,6 +86,9 @@ def _run(
     scan: np.ndarray,
     pyhf: Path | None = None,
 ) -> None:
+    # Output paths are checked before the fit: a long fit is never lost to a bad path.
+    check_output_folder(plot, "--plot")
+    check_output_file(pyhf, "--pyhf", (".json",))
     try:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                       console=console, transient=True) as progress:
@@ -93,10 +105,9 @@ def _run(
 
                 paths = plot_analysis(analysis, result, plot)
     except (FileNotFoundError, ReleaseFormatError, ValueError) as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(code=2) from exc
+        fail(exc)
     except ConvergenceError as exc:
-        console.print(f"[red]fit did not converge:[/red] {exc.result.message}")
+        console.print(f"[red]fit did not converge:[/red] {literal(exc.result.message)}")
         if as_json:
             typer.echo(json.dumps({"converged": False, "fit": exc.result.as_dict()}, indent=2))
         raise typer.Exit(code=3) from exc
@@ -106,17 +117,17 @@ def _run(
         _print(result)
     if plot is not None:
         for path in paths:
-            console.print(f"wrote {path}")
+            console.print(f"wrote {literal(path)}")
     if pyhf is not None:
         from cevns.stats.pyhf_export import to_pyhf_workspace
 
         workspace, notes = to_pyhf_workspace(analysis.likelihood, analysis.signal_parameter,
                                              channel=analysis.name, approximate=True)
         pyhf.write_text(json.dumps(workspace, indent=1))
-        console.print(f"wrote pyhf workspace {pyhf}"
+        console.print(f"wrote pyhf workspace {literal(pyhf)}"
                       + (f" ({len(notes)} approximate mappings)" if notes else ""))
         for note in notes:
-            console.print(f"  approximation: {note}")
+            console.print(f"  approximation: {literal(note)}")
 
 
 def _fmt(value: float, error: float) -> str:
@@ -133,22 +144,22 @@ def _published(pub: dict[str, Any], key: str) -> str:
 
 
 def _print(result: AnalysisResult, out: Console | None = None) -> None:
-    out = out or Console()
-    table = Table(title=f"{result.name} ({result.data_version})")
+    out = out or plain_console()
+    table = Table(title=literal(f"{result.name} ({result.data_version})"))
     table.add_column("component")
     table.add_column("fitted events", justify="right")
     table.add_column("stat. only", justify="right")
     table.add_column("published", justify="right")
     for key, (value, error) in result.yields.items():
-        table.add_row(key, _fmt(value, error), f"± {result.stat_only_errors[key]:.1f}",
-                      _published(result.published, key))
+        table.add_row(literal(key), _fmt(value, error), f"± {result.stat_only_errors[key]:.1f}",
+                      literal(_published(result.published, key)))
     out.print(table)
     params = Table(title="fitted parameters")
     params.add_column("parameter")
     params.add_column("value ± error", justify="right")
     for name, value, error in zip(result.fit.parameter_names, result.fit.values,
                                   result.fit.errors, strict=True):
-        params.add_row(name, f"{value:.4g} ± {error:.2g}")
+        params.add_row(literal(name), f"{value:.4g} ± {error:.2g}")
     out.print(params)
     mu, lo, hi = result.signal_strength
     out.print(f"CEvNS signal strength μ = {mu:.3f} {lo:+.3f} / {hi:+.3f} (MINOS)")
@@ -163,11 +174,11 @@ def _print(result: AnalysisResult, out: Console | None = None) -> None:
 def run_demo_fit(data: Path | None = None, out: Console | None = None) -> bool:
     """Fit CsI 2021 if the release is found (``data`` or the default places) and print the
     summary; otherwise print how to fetch it. Returns whether a fit ran (for ``make demo``)."""
-    out = out or Console()
+    out = out or plain_console()
     try:
         folder = find_release(CSI_2021.name, data)
     except FileNotFoundError as exc:
-        out.print(f"[yellow]CsI 2021 fit skipped:[/yellow] {exc}")
+        out.print(f"[yellow]CsI 2021 fit skipped:[/yellow] {literal(exc)}")
         return False
     from cevns.experiments.csi2021 import build_csi_2021
 
@@ -225,3 +236,5 @@ def register(app: typer.Typer) -> None:
              as_json=as_json, plot=plot, scan=np.linspace(0.3, 1.5, 25))
 
     app.add_typer(fit_app, name="fit")
+
+    guard_commands(app)  # bad input → one line (cevns.cli.errors)

@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from .. import __version__
 from ..engine.cross_section import target_flux_averaged_cross_section
 from ..flavours import Flavour
 from ..sources.stopped_pion import stopped_pion_spectra
+from .errors import guard_commands, literal, plain_console
 
 app = typer.Typer(
     name="cevns",
@@ -21,7 +21,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console()
+console = plain_console()
 
 #: The six demo targets.
 DEMO_TARGETS: tuple[str, ...] = ("CsI", "NaI", "Ar", "Ge", "Xe", "C")
@@ -58,7 +58,7 @@ def _print_cross_sections(table: dict[str, dict[str, float]]) -> None:
     out.add_column("all three", justify="right")
     for name, row in table.items():
         out.add_row(
-            name,
+            literal(name),
             *(f"{row[f.value] / 1e-40:.2f}" for f in _PI_DAR_FLAVOURS),
             f"{row['total'] / 1e-40:.2f}",
         )
@@ -80,11 +80,7 @@ def xsec(
 ) -> None:
     """Flux-averaged SM cross sections at the SNS stopped-pion source."""
     targets = tuple(target) if target else DEMO_TARGETS
-    try:
-        table = stopped_pion_cross_section_table(targets)
-    except ValueError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(code=2) from exc
+    table = stopped_pion_cross_section_table(targets)
     if as_json:
         typer.echo(json.dumps({"unit": "cm2", "per": "nucleus", "cross_sections": table}, indent=2))
     else:
@@ -134,6 +130,8 @@ def _register_command_groups() -> None:
     for module in (source_commands, predict_commands, fit_commands, data_commands,
                    model_commands):
         module.register(app)
+    # Every command, whoever wrote it, reports bad input as one line (cevns.cli.errors).
+    guard_commands(app)
 
 
 _register_command_groups()

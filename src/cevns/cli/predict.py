@@ -25,12 +25,12 @@ from typing import Annotated, Any
 
 import numpy as np
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from .. import units as u
 from ..detectors import Detector, Prediction, list_detectors, load_detector, predict
+from .errors import check_output_file, guard_commands, literal, plain_console
 
 __all__ = [
     "parse_exposure",
@@ -43,7 +43,7 @@ __all__ = [
     "write_prediction",
 ]
 
-console = Console()
+console = plain_console()
 _SOURCE_UNITS = ("POT", "burst", "fission", "fissions", "units")
 
 
@@ -190,7 +190,7 @@ def print_prediction(pred: Prediction, exposure_label: str, roi: Any = (None, No
     unit, scale = _energy_unit(det)
     edges = np.asarray(det.binning.energy_edges) / scale
     title = f"{det.name}: expected CEvNS counts, {exposure_label}"
-    table = Table(title=title)
+    table = Table(title=literal(title))
     table.add_column(escape(f"{det.binning.observable} bin [{unit}]"))
     by_flavour = pred.by_flavour()
     for f in pred.flavours:
@@ -212,7 +212,7 @@ def print_prediction(pred: Prediction, exposure_label: str, roi: Any = (None, No
     )
     console.print(table)
     iso = ", ".join(f"{k} {v.sum():.4g}" for k, v in pred.by_isotope().items())
-    console.print(f"by isotope: {iso}")
+    console.print(f"by isotope: {literal(iso)}")
     energy, time = roi
     if energy is not None or time is not None:
         console.print(f"in the region of interest: {pred.total_in(energy, time):.4g} events")
@@ -349,9 +349,9 @@ def _detectors_table(as_json: bool) -> None:
         table.add_column(escape(col), justify="right" if col[0] in "md" else "left")
     for r in rows:
         table.add_row(
-            str(r["name"]), str(r["target"]), f"{r['mass_kg']:g}",
+            literal(r["name"]), literal(r["target"]), f"{r['mass_kg']:g}",
             _distance_text(r["distance_m"] * u.m),
-            str(r["source"]), str(r["exposure"]),
+            literal(r["source"]), literal(r["exposure"]),
         )
     console.print(table)
 
@@ -404,24 +404,24 @@ def register(app: typer.Typer) -> None:
         plot: Annotated[Path | None, typer.Option(help="Write a .png figure.")] = None,
     ) -> None:
         """Expected CEvNS counts of a detector in its observable bins."""
-        try:
-            det = load_detector(detector)
-            if exposure is not None:
-                units, label = parse_exposure(exposure, det)
-            else:
-                if det.exposure is None:
-                    raise ValueError("exposure: the detector file has none; pass --exposure")
-                units, label = det.exposure, det.exposure_label
-            windows = parse_roi(roi or [], det)
-            pred = predict(None, det, units)
-            if output is not None:
-                write_prediction(pred, output, label, windows)
-            if plot is not None:
-                plot_prediction(pred, plot)
-        except ValueError as exc:
-            Console(stderr=True).print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(code=2) from exc
+        check_output_file(output, "--output", (".csv", ".json"))
+        check_output_file(plot, "--plot", (".png", ".pdf", ".svg"))
+        det = load_detector(detector)
+        if exposure is not None:
+            units, label = parse_exposure(exposure, det)
+        else:
+            if det.exposure is None:
+                raise ValueError("exposure: the detector file has none; pass --exposure")
+            units, label = det.exposure, det.exposure_label
+        windows = parse_roi(roi or [], det)
+        pred = predict(None, det, units)
+        if output is not None:
+            write_prediction(pred, output, label, windows)
+        if plot is not None:
+            plot_prediction(pred, plot)
         if as_json:
             typer.echo(json.dumps(prediction_payload(pred, label, windows), indent=2))
         else:
             print_prediction(pred, label, windows)
+
+    guard_commands(app)  # bad input → one line (cevns.cli.errors)

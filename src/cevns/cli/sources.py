@@ -16,7 +16,6 @@ from typing import Annotated, Any
 
 import numpy as np
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from .. import units as u
@@ -26,11 +25,11 @@ from ..sources.catalogue import catalogue, get_source
 from ..sources.spectrum import Spectrum
 from ..sources.stopped_pion import StoppedPionSource
 from ..units import parse_quantity
+from .errors import check_output_file, guard_commands, literal, plain_console
 
 __all__ = ["register", "source_summary"]
 
-console = Console()
-err_console = Console(stderr=True)
+console = plain_console()
 
 
 def _default_distance(key: str) -> float:
@@ -156,7 +155,7 @@ def register(app: typer.Typer) -> None:
         table.add_column("kind")
         table.add_column("parameters")
         for r in rows:
-            table.add_row(r.key, r.kind, r.summary)
+            table.add_row(literal(r.key), literal(r.kind), literal(r.summary))
         console.print(table)
 
     @app.command("source")
@@ -178,28 +177,25 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     ) -> None:
         """Parameters of a source and its flux per flavour at a distance."""
-        try:
-            d = None if distance is None else parse_quantity(distance, "length", name="distance")
-            if d is not None and not d > 0:
-                raise ValueError(f"distance: must be > 0, got {distance!r}")
-            summary = source_summary(name, d, neutrino_yield)
-            if plot is not None:
-                _plot(
-                    get_source(name, neutrino_yield),
-                    summary["distance_m"] * u.m,
-                    plot,
-                )
-        except ValueError as exc:
-            err_console.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(code=2) from exc
+        check_output_file(plot, "--plot", (".png", ".pdf", ".svg"))
+        d = None if distance is None else parse_quantity(distance, "length", name="distance")
+        if d is not None and not d > 0:
+            raise ValueError(f"distance: must be > 0, got {distance!r}")
+        summary = source_summary(name, d, neutrino_yield)
+        if plot is not None:
+            _plot(
+                get_source(name, neutrino_yield),
+                summary["distance_m"] * u.m,
+                plot,
+            )
         if as_json:
             typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
             return
-        params = Table(title=f"Source {name}", show_header=False)
+        params = Table(title=literal(f"Source {name}"), show_header=False)
         params.add_column("parameter")
         params.add_column("value")
         for key, value in summary["parameters"].items():
-            params.add_row(key, value)
+            params.add_row(literal(key), literal(value))
         console.print(params)
         flux = Table(title=f"Flux at {summary['distance_m']:g} m [{summary['flux_unit']}]")
         flux.add_column("flavour")
@@ -225,4 +221,6 @@ def register(app: typer.Typer) -> None:
                 + f"; steady-state duty factor for a 10 µs window {timing['duty_factor_10us']:.3g}"
             )
         if plot is not None:
-            console.print(f"plot written to {plot}")
+            console.print(f"plot written to {literal(plot)}")
+
+    guard_commands(app)  # bad input → one line (cevns.cli.errors)
