@@ -67,7 +67,7 @@ def test_predict_errors_exit_2() -> None:
     assert bad.exit_code == 2 and "name: unknown detector" in bad.output
     bad = runner.invoke(app, ["predict", "csi-2021", "--exposure", "12 kg"])
     assert bad.exit_code == 2 and "exposure:" in bad.output
-    bad = runner.invoke(app, ["predict", "csi-2021", "--roi", "8 keV:60 keV"])
+    bad = runner.invoke(app, ["predict", "csi-2021", "--roi", "8 keVee:60 keVee"])
     assert bad.exit_code == 2 and "roi:" in bad.output
 
 

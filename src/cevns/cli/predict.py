@@ -6,10 +6,12 @@ TOML file with its own source and exposure, prints a table per energy bin and fl
 the totals per isotope, and writes CSV/JSON (units in every header) and a figure (recoil
 spectrum by flavour, observable spectrum, arrival time, energy × time).
 
-``--exposure`` takes a quantity with its unit: an integrated beam energy (``"13.99 GWh"``,
-converted with the source's proton energy), a live time (``"1 year"``, at the source's
-nominal rate), or a number of source units (``"3.2e23 POT"``, ``"1 burst"``,
-``"1e27 fission"``). ``--roi`` takes ``LOW:HIGH`` with units, in the observable
+``--exposure`` takes a statement with units: for a beam, an integrated beam energy
+(``"13.99 GWh"``), a power for a time (``"1.4 MW for 5000 h"``), both converted with the
+source's proton energy, or protons on target (``"3.2e23 POT"``); a bare "1 year" of beam is
+refused (beam-years differ between facilities). For a reactor or a supernova, a live time
+(``"8766 h"``) or a count (``"1e27 fission"``, ``"1 burst"``). Every output prints the POT
+and the proton energy assumed. ``--roi`` takes ``LOW:HIGH`` with units, in the observable
 (``"8 PE:60 PE"``, ``"5 keVee:40 keVee"``) or in time (``"0 us:6 us"``); it may be repeated.
 
 Exit status: 0 on success, 2 on bad input (the message names the parameter).
@@ -19,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -44,41 +45,14 @@ __all__ = [
 ]
 
 console = plain_console()
-_SOURCE_UNITS = ("POT", "burst", "fission", "fissions", "units")
 
 
 def parse_exposure(text: str, detector: Detector) -> tuple[float, str]:
-    """Exposure in source units from ``"13.99 GWh"``, ``"1 year"`` or ``"3.2e23 POT"``."""
-    m = re.match(r"^\s*([-+0-9.eE]+)\s*(\S+)\s*$", text)
-    if m and m.group(2) in _SOURCE_UNITS:
-        value = float(m.group(1))
-        if not (np.isfinite(value) and value > 0):
-            raise ValueError(f"exposure: must be > 0, got {text!r}")
-        return value, f"{value:.4g} {m.group(2)}"
-    source = detector.source
-    for dimension in ("beam_energy", "time"):
-        try:
-            quantity = u.parse_quantity(text, dimension, name="exposure")
-        except ValueError:
-            continue
-        if quantity <= 0:
-            raise ValueError(f"exposure: must be > 0, got {text!r}")
-        if dimension == "beam_energy":
-            energy = getattr(source, "proton_energy", None)
-            if energy is None:
-                raise ValueError("exposure: a beam energy needs a beam source with a proton energy")
-            pot = quantity / energy
-            return pot, f"{text} = {pot:.4g} POT"
-        rate = getattr(source, "normalisation_rate", None)
-        if rate is None:
-            raise ValueError("exposure: a live time needs a source with a rate per second")
-        n = float(rate) * quantity / u.s
-        unit = getattr(source, "normalisation_unit", "source units")
-        return n, f"{text} = {n:.4g} {unit}"
-    raise ValueError(
-        f"exposure: cannot read {text!r}; give a beam energy ('13.99 GWh'), a live time "
-        f"('1 year') or source units ('3.2e23 POT', '1 burst', '1e27 fission')"
-    )
+    """Exposure in source units from ``"1.4 MW for 5000 h"``, ``"13.99 GWh"`` or
+    ``"3.2e23 POT"`` (see :func:`cevns.sources.exposure.parse_exposure`)."""
+    from ..sources.exposure import parse_exposure as parse
+
+    return parse(text, detector.source)
 
 
 def parse_roi(texts: list[str], detector: Detector) -> tuple[
@@ -114,6 +88,11 @@ def parse_roi(texts: list[str], detector: Detector) -> tuple[
     return energy, time
 
 
+def _exposure_unit(detector: Detector) -> str:
+    unit = str(getattr(detector.source, "normalisation_unit", "source units"))
+    return "POT" if unit == "proton on target" else unit
+
+
 def _energy_unit(detector: Detector) -> tuple[str, float]:
     return detector.observable_unit
 
@@ -135,6 +114,12 @@ def prediction_payload(
         "distance_m": det.distance / u.m,
         "exposure": exposure_label,
         "exposure_source_units": pred.exposure,
+        "exposure_unit": _exposure_unit(det),
+        "protons_on_target": pred.exposure if _exposure_unit(det) == "POT" else None,
+        "proton_energy_GeV": (
+            None if getattr(det.source, "proton_energy", None) is None
+            else det.source.proton_energy / u.GeV  # type: ignore[attr-defined]
+        ),
         "counts_unit": "expected events",
         "energy_observable": b.observable,
         f"energy_edges_{unit}": [x / scale for x in b.energy_edges],
@@ -344,14 +329,19 @@ def _detectors_table(as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    table = Table(title="Built-in detectors (cevns predict NAME)")
-    for col in ("name", "target", "mass [kg]", "distance", "source", "default exposure"):
-        table.add_column(escape(col), justify="right" if col[0] in "md" else "left")
+    from rich import box
+
+    table = Table(title="Built-in detectors (cevns predict NAME)", box=box.SIMPLE_HEAD)
+    for col in ("name", "target", "mass [kg]", "distance", "source: default exposure",
+                "= source units"):
+        table.add_column(escape(col), justify="right" if col[0] in "md=" else "left",
+                         no_wrap=col in ("name", "distance"), ratio=2 if col[0] == "s" else None)
     for r in rows:
+        given, _, units = str(r["exposure"]).rpartition(" = ")
         table.add_row(
             literal(r["name"]), literal(r["target"]), f"{r['mass_kg']:g}",
             _distance_text(r["distance_m"] * u.m),
-            literal(r["source"]), literal(r["exposure"]),
+            literal(f"{r['source']}: {given}" if given else str(r["source"])), literal(units),
         )
     console.print(table)
 

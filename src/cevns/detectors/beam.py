@@ -26,9 +26,8 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from .. import units as u
 from ..flavours import Flavour
-from ..sources.exposure import protons_on_target
+from ..sources.exposure import beam_exposure_label, protons_on_target
 from ..sources.spectrum import Spectrum
 from ..types import FloatArray
 
@@ -89,7 +88,7 @@ class Exposure:
         if not (np.isfinite(proton_energy) and proton_energy > 0):
             raise ValueError(f"proton_energy: must be > 0 MeV, got {proton_energy}")
         pot = protons_on_target(beam_energy=beam_energy, proton_energy=proton_energy)
-        label = f"{beam_energy / u.GWh:.4g} GWh at {proton_energy / u.GeV:.4g} GeV = {pot:.4g} POT"
+        label = beam_exposure_label(pot, proton_energy, beam_energy=beam_energy)
         return cls(pot, label)
 
     @classmethod
@@ -100,9 +99,8 @@ class Exposure:
         if not (np.isfinite(live_time) and live_time > 0):
             raise ValueError(f"live_time: must be > 0, got {live_time}")
         exposure = cls.from_beam_energy(power * live_time, proton_energy)
-        label = (
-            f"{power / u.MW:.4g} MW for {live_time / u.year:.4g} yr at "
-            f"{proton_energy / u.GeV:.4g} GeV = {exposure.units:.4g} POT"
+        label = beam_exposure_label(
+            exposure.units, proton_energy, beam_power=power, duration=live_time
         )
         return cls(exposure.units, label)
 

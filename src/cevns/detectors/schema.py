@@ -896,6 +896,8 @@ def _stopped_pion_source(src: StoppedPionSection) -> StoppedPionSource:
 
 
 def _exposure(x: ExposureSection, source: Any) -> tuple[float, str]:
+    from ..sources.exposure import beam_exposure_label, parse_exposure
+
     given = [
         x.protons_on_target is not None,
         x.source_units is not None,
@@ -913,26 +915,28 @@ def _exposure(x: ExposureSection, source: Any) -> tuple[float, str]:
         unit = getattr(source, "normalisation_unit", "source units")
         return x.source_units, f"{x.source_units:.4g} {unit}"
     if x.live_time is not None and x.beam_power is None and source is not None:
-        rate = getattr(source, "normalisation_rate", None)
-        if rate is None:
-            raise ValueError("exposure.live_time: the source has no rate per second")
-        n = float(rate) * _quantity(x.live_time, "time") / u.s
-        return n, f"{x.live_time} = {n:.4g} {source.normalisation_unit}"
+        if isinstance(source, StoppedPionSource):
+            raise ValueError(
+                "exposure.live_time: a beam exposure needs beam_power with the live time "
+                "(or beam_energy, or protons_on_target); a bare time would assume the "
+                "facility's nominal power"
+            )
+        return parse_exposure(x.live_time, source)
     if not isinstance(source, StoppedPionSource):
         raise ValueError("exposure: a beam energy or power needs a stopped_pion [source]")
     if x.beam_energy is not None:
-        pot = protons_on_target(
-            beam_energy=_quantity(x.beam_energy, "beam_energy"), proton_energy=source.proton_energy
-        )
-        return pot, f"{x.beam_energy} = {pot:.4g} POT"
+        energy = _quantity(x.beam_energy, "beam_energy")
+        pot = protons_on_target(beam_energy=energy, proton_energy=source.proton_energy)
+        return pot, beam_exposure_label(pot, source.proton_energy, beam_energy=energy)
     if x.beam_power is None or x.live_time is None:
         raise ValueError("exposure.live_time: beam_power and live_time go together")
+    power, duration = _quantity(x.beam_power, "power"), _quantity(x.live_time, "time")
     pot = protons_on_target(
-        beam_power=_quantity(x.beam_power, "power"),
-        duration=_quantity(x.live_time, "time"),
-        proton_energy=source.proton_energy,
+        beam_power=power, duration=duration, proton_energy=source.proton_energy
     )
-    return pot, f"{x.beam_power} for {x.live_time} = {pot:.4g} POT"
+    return pot, beam_exposure_label(
+        pot, source.proton_energy, beam_power=power, duration=duration
+    )
 
 
 def parse_detector(text: str, path: str = "<string>", base: Path | None = None) -> Detector:
