@@ -31,7 +31,7 @@ def test_joint_separate_signals_reproduce_single_fits(csi_dir: Path, lar_dir: Pa
 
 
 def test_joint_common_signal(csi_dir: Path, lar_dir: Path, tmp_path: Path) -> None:
-    from cevns.experiments.plots import plot_analysis
+    from cevns.plotting.analysis import plot_analysis
 
     pytest.importorskip("cevns.detectors.coherent")
     joint = build_joint(csi_dir, lar_dir)

@@ -36,6 +36,7 @@ __all__ = [
     "EXIT_INTERNAL",
     "check_output_file",
     "check_output_folder",
+    "check_plot_target",
     "describe",
     "error_console",
     "fail",
@@ -211,3 +212,15 @@ def check_output_folder(path: Path | None, option: str) -> None:
     if not os.access(ancestor, os.W_OK | os.X_OK):
         fail(f"{option}: cannot create folder {str(path)!r} in {str(ancestor)!r} "
              f"(permission denied)")
+
+
+def check_plot_target(path: Path | None, option: str = "--plot") -> None:
+    """Check a ``--plot`` target before any work (the rule of
+    :func:`cevns.plotting.figure.output_paths`): ``NAME.png``, ``NAME.pdf`` or ``NAME.svg``
+    names the files (all three formats are written), a path without a suffix is a folder."""
+    if path is None:
+        return
+    if path.suffix:
+        check_output_file(path, option, (".png", ".pdf", ".svg"))
+    else:
+        check_output_folder(path, option)

@@ -45,7 +45,8 @@ DataOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")]
 PlotOption = Annotated[
-    Path | None, typer.Option("--plot", help="Write projection and profile figures here.")
+    Path | None, typer.Option("--plot", help="Folder for the projection and profile figures "
+                                 "(each as PDF, SVG and PNG).")
 ]
 PyhfOption = Annotated[
     Path | None,
@@ -101,7 +102,7 @@ def _run(
             result = analysis.run(scan=scan, progress=say)
             if plot is not None:
                 say(f"writing figures to {plot}")
-                from cevns.experiments.plots import plot_analysis
+                from cevns.plotting.analysis import plot_analysis
 
                 paths = plot_analysis(analysis, result, plot)
     except (FileNotFoundError, ReleaseFormatError, ValueError) as exc:

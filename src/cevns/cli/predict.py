@@ -1,7 +1,7 @@
 """``cevns predict`` and ``cevns detectors``: expected CEvNS counts of any detector.
 
 ``cevns predict NAME|FILE.toml [--exposure Q] [--roi LOW:HIGH ...] [--json] [--output F]
-[--plot F.png]`` predicts a built-in detector (``cevns detectors`` lists them) or a user's
+[--plot F.png|DIR]`` predicts a built-in detector (``cevns detectors`` lists them) or a user's
 TOML file with its own source and exposure, prints a table per energy bin and flavour with
 the totals per isotope, and writes CSV/JSON (units in every header) and a figure (recoil
 spectrum by flavour, observable spectrum, arrival time, energy × time).
@@ -31,12 +31,17 @@ from rich.table import Table
 
 from .. import units as u
 from ..detectors import Detector, Prediction, list_detectors, load_detector, predict
-from .errors import check_output_file, guard_commands, literal, plain_console
+from .errors import (
+    check_output_file,
+    check_plot_target,
+    guard_commands,
+    literal,
+    plain_console,
+)
 
 __all__ = [
     "parse_exposure",
     "parse_roi",
-    "plot_prediction",
     "prediction_payload",
     "print_prediction",
     "register",
@@ -246,67 +251,6 @@ def write_prediction(pred: Prediction, path: Path, exposure_label: str, roi: Any
             writer.writerow(row)
 
 
-def plot_prediction(pred: Prediction, path: Path) -> None:
-    """Four panels: recoil spectrum by flavour, observable spectrum, arrival time, energy × time."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    det = pred.detector
-    unit, scale = _energy_unit(det)
-    fig, axes = plt.subplots(2, 2, figsize=(11, 8))
-    ax = axes[0, 0]
-    for iso_name, (t, rates) in pred.recoil_spectrum().items():
-        for f, r in zip(pred.flavours, rates, strict=True):
-            ax.plot(t / u.keV, r * u.keV, label=f"{f.symbol} on {iso_name}")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("nuclear recoil energy T [keVnr]")
-    ax.set_ylabel("dN/dT [events / keVnr]")
-    ax.set_title("recoil spectrum (before detector response)")
-    ax.legend(fontsize=6, ncol=2)
-
-    ax = axes[0, 1]
-    e = np.asarray(det.binning.energy_edges) / scale
-    de = np.diff(e)
-    for f, v in pred.by_flavour().items():
-        ax.stairs(v.reshape(v.shape[0], -1).sum(axis=1) / de, e, label=f.symbol)
-    ax.stairs(pred.energy_counts() / de, e, label="total", color="k")
-    ax.set_xlabel(f"{det.binning.observable} [{unit}]")
-    ax.set_ylabel(f"events / {unit}")
-    ax.set_title("observable spectrum")
-    ax.legend(fontsize=8)
-
-    ax = axes[1, 0]
-    ax2 = axes[1, 1]
-    if det.binning.time_edges is not None:
-        t = np.asarray(det.binning.time_edges) / u.us
-        dt = np.diff(t)
-        for f, v in pred.by_flavour().items():
-            ax.stairs(v.reshape(-1, v.shape[-1]).sum(axis=0) / dt, t, label=f.symbol)
-        ax.stairs(pred.time_counts() / dt, t, label="total", color="k")
-        ax.set_xlabel("arrival time [µs]")
-        ax.set_ylabel("events / µs")
-        ax.set_title("arrival time")
-        ax.legend(fontsize=8)
-        c = pred.counts
-        grid = c.sum(axis=1) if c.ndim == 3 else c
-        mesh = ax2.pcolormesh(t, e, grid / np.outer(de, dt), shading="flat")
-        fig.colorbar(mesh, ax=ax2, label=f"events / ({unit} µs)")
-        ax2.set_xlabel("arrival time [µs]")
-        ax2.set_ylabel(f"{det.binning.observable} [{unit}]")
-        ax2.set_title("energy × time")
-    else:
-        for a in (ax, ax2):
-            a.text(0.5, 0.5, "no time binning", ha="center", va="center")
-            a.set_axis_off()
-    fig.suptitle(f"{det.name}: {pred.total:.4g} expected CEvNS events")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-
-
 def _distance_text(distance: float) -> str:
     return f"{distance / u.kpc:g} kpc" if distance > 1e3 * u.km else f"{distance / u.m:g} m"
 
@@ -391,11 +335,15 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--json", help="Print JSON instead of a table.")
         ] = False,
         output: Annotated[Path | None, typer.Option(help="Write a .csv or .json file.")] = None,
-        plot: Annotated[Path | None, typer.Option(help="Write a .png figure.")] = None,
+        plot: Annotated[
+            Path | None,
+            typer.Option(help="Write the figure as PDF, SVG and PNG: F.png writes "
+                         "F.pdf, F.svg, F.png; a folder gets <detector>_prediction.*."),
+        ] = None,
     ) -> None:
         """Expected CEvNS counts of a detector in its observable bins."""
         check_output_file(output, "--output", (".csv", ".json"))
-        check_output_file(plot, "--plot", (".png", ".pdf", ".svg"))
+        check_plot_target(plot, "--plot")
         det = load_detector(detector)
         if exposure is not None:
             units, label = parse_exposure(exposure, det)
@@ -408,6 +356,8 @@ def register(app: typer.Typer) -> None:
         if output is not None:
             write_prediction(pred, output, label, windows)
         if plot is not None:
+            from ..plotting.prediction import plot_prediction
+
             plot_prediction(pred, plot)
         if as_json:
             typer.echo(json.dumps(prediction_payload(pred, label, windows), indent=2))

@@ -2,10 +2,10 @@
 
 ``cevns sources`` lists every built-in source (spallation facilities, reactor presets, the
 illustrative supernova). ``cevns source NAME [--distance "20 m"] [--yield lar2020]
-[--plot FILE.png] [--json]`` prints a source's parameters and its flux per flavour at a
+[--plot FILE.png|DIR] [--json]`` prints a source's parameters and its flux per flavour at a
 distance (ν/cm²/s where the source has a rate, otherwise per normalisation unit), with the
 timing summary of a pulsed source; ``--plot`` draws the spectra and, for a pulsed source,
-the arrival-time PDFs (matplotlib, Agg backend).
+the arrival-time PDFs, as PDF, SVG and PNG (:mod:`cevns.plotting`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 from rich.table import Table
 
@@ -25,7 +24,12 @@ from ..sources.catalogue import catalogue, get_source
 from ..sources.spectrum import Spectrum
 from ..sources.stopped_pion import StoppedPionSource
 from ..units import parse_quantity
-from .errors import check_output_file, guard_commands, literal, plain_console
+from .errors import (
+    check_plot_target,
+    guard_commands,
+    literal,
+    plain_console,
+)
 
 __all__ = ["register", "source_summary"]
 
@@ -93,47 +97,6 @@ def source_summary(
     return summary
 
 
-def _plot(source: NeutrinoSource, distance: float, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    pulsed = isinstance(source, StoppedPionSource)
-    fig, axes = plt.subplots(1, 2 if pulsed else 1, figsize=(11 if pulsed else 6, 4))
-    ax_e = axes[0] if pulsed else axes
-    flux, unit = _flux_per_flavour(source, distance)
-    for fl, s in flux.items():
-        if s.density is not None:
-            lo, hi = s.support
-            e = np.linspace(lo, hi, 600)
-            ax_e.plot(e, s.continuous(e), label=f"{fl.symbol}")
-        for line in s.lines:
-            ax_e.vlines(line.energy, 0, 1, transform=ax_e.get_xaxis_transform(), colors="k")
-            ax_e.annotate(
-                f"{fl.symbol} line: {line.intensity:.3g} {unit}",
-                (line.energy, 0.9),
-                xycoords=("data", "axes fraction"),
-                fontsize=8,
-            )
-    ax_e.set_xlabel("neutrino energy E [MeV]")
-    ax_e.set_ylabel(f"dΦ/dE [{unit}/MeV]")
-    ax_e.set_title(f"{source.name} at {distance / u.m:g} m")
-    ax_e.legend()
-    if pulsed:
-        assert isinstance(source, StoppedPionSource)
-        t = np.arange(-500.0, 10_000.0, 2.0)
-        for fl, pdf in source.arrival_time_pdfs(t).items():
-            axes[1].plot(t / u.us, pdf * u.us, label=fl.symbol)
-        axes[1].set_xlabel("arrival time t [µs]")
-        axes[1].set_ylabel("arrival-time PDF [1/µs]")
-        axes[1].set_title(source.pulse.describe())
-        axes[1].legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-
-
 def register(app: typer.Typer) -> None:
     """Add the ``sources`` and ``source`` commands to ``app``."""
 
@@ -172,22 +135,25 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         plot: Annotated[
-            Path | None, typer.Option("--plot", help="Write spectra (and timing) to this PNG.")
+            Path | None,
+            typer.Option("--plot", help="Write spectra (and timing) as PDF, SVG and PNG: "
+                         "F.png writes F.pdf, F.svg, F.png; a folder gets NAME_source.*."),
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     ) -> None:
         """Parameters of a source and its flux per flavour at a distance."""
-        check_output_file(plot, "--plot", (".png", ".pdf", ".svg"))
+        check_plot_target(plot, "--plot")
         d = None if distance is None else parse_quantity(distance, "length", name="distance")
         if d is not None and not d > 0:
             raise ValueError(f"distance: must be > 0, got {distance!r}")
         summary = source_summary(name, d, neutrino_yield)
+        written: list[Path] = []
         if plot is not None:
-            _plot(
-                get_source(name, neutrino_yield),
-                summary["distance_m"] * u.m,
-                plot,
-            )
+            from ..plotting.prediction import plot_source
+
+            src = get_source(name, neutrino_yield)
+            spectra, flux_unit = _flux_per_flavour(src, summary["distance_m"] * u.m)
+            written = plot_source(src, summary["distance_m"] * u.m, plot, spectra, flux_unit)
         if as_json:
             typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
             return
@@ -221,6 +187,6 @@ def register(app: typer.Typer) -> None:
                 + f"; steady-state duty factor for a 10 µs window {timing['duty_factor_10us']:.3g}"
             )
         if plot is not None:
-            console.print(f"plot written to {literal(plot)}")
+            console.print("plots written to " + ", ".join(literal(p) for p in written))
 
     guard_commands(app)  # bad input → one line (cevns.cli.errors)
