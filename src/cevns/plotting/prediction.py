@@ -39,9 +39,8 @@ __all__ = ["plot_prediction", "plot_source", "prediction_figure", "source_figure
 
 def _observable(pred: Prediction) -> tuple[str, str, float]:
     """(axis label, unit, scale from internal units) of the detector's energy observable."""
-    if pred.detector.binning.observable == "PE":
-        return axis_label("energy", "PE"), "PE", 1.0
-    return axis_label("energy", "keVee"), "keVee", u.keV
+    unit, scale = pred.detector.observable_unit
+    return axis_label("energy", unit), unit, scale
 
 
 def _sci(value: float) -> str:
@@ -59,8 +58,9 @@ def _recoil_density(pred: Prediction, n: int = 400) -> tuple[Any, Any]:
     """``dN/dT`` per flavour summed over isotopes on one log grid: ``(T [MeV], (n_f, n))``.
 
     Each isotope's rate is known at its own quadrature nodes; it is interpolated (linearly,
-    flat below its lowest node, zero above its kinematic end) onto a common grid before summing, which gives smooth
-    curves where histogramming the nodes would show quadrature ripples.
+    flat below its lowest node, zero above its kinematic end) onto a common grid before
+    summing, which gives smooth curves where histogramming the nodes would show quadrature
+    ripples.
     """
     spectra = pred.recoil_spectrum()
     lo = min(float(np.min(t)) for t, _ in spectra.values())
