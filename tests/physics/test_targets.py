@@ -84,3 +84,42 @@ def test_spin_data_from_the_shipped_table() -> None:
 def test_bad_targets_raise_clear_errors(call: object, match: str) -> None:
     with pytest.raises(ValueError, match=match):
         call()  # type: ignore[operator]
+
+
+# --- dopant notation: the host crystal, never a three-element compound -------------------
+@pytest.mark.parametrize(("doped", "host"), [("CsI(Na)", "CsI"), ("CsI[Na]", "CsI"),
+                                             ("NaI(Tl)", "NaI"), ("NaI[Tl]", "NaI")])
+def test_dopant_notation_is_the_host_crystal(doped: str, host: str) -> None:
+    """Trap closed: 'CsI(Na)' was read as Cs+I+Na (129e-40 cm² instead of ~190e-40)."""
+    t, h = Target.parse(doped), Target.parse(host)
+    assert [i.symbol for i in t.isotopes] == [i.symbol for i in h.isotopes]
+    assert t.number_fractions == h.number_fractions
+    assert "ignored" in t.note and t.name == doped
+
+
+def test_doped_cross_section_equals_the_host() -> None:
+    from cevns.engine.cross_section import target_flux_averaged_cross_section
+    from cevns.flavours import Flavour
+    from cevns.sources.stopped_pion import stopped_pion_spectra
+
+    spectrum = stopped_pion_spectra()[Flavour.NU_E]
+    doped = target_flux_averaged_cross_section(spectrum, "CsI(Na)", Flavour.NU_E)
+    host = target_flux_averaged_cross_section(spectrum, "CsI", Flavour.NU_E)
+    assert doped == host
+
+
+def test_stated_dopant_fraction_is_included() -> None:
+    t = Target.parse("CsI(Na:0.1%)")
+    fractions = dict(zip((i.symbol for i in t.isotopes), t.number_fractions, strict=True))
+    assert fractions["Na23"] == pytest.approx(1e-3)
+    assert fractions["Cs133"] == pytest.approx(0.4995)
+    assert "0.001" in t.note
+    assert Target.parse("NaI[Tl 1e-3]").note.startswith("dopant Tl: 0.001")
+
+
+def test_chemical_groups_are_still_formulas() -> None:
+    assert Target.parse("Ca(OH)2").note == ""
+    with pytest.raises(ValueError, match="dopant fraction"):
+        Target.parse("CsI(Na:60%)")
+    with pytest.raises(ValueError, match="Xx"):
+        Target.parse("CsI(Xx)")

@@ -115,6 +115,7 @@ def prediction_payload(
         "detector": det.name,
         "description": det.description,
         "target": str(det.target),
+        "target_note": det.target.note,
         "mass_kg": det.mass / u.kg,
         "distance_m": det.distance / u.m,
         "exposure": exposure_label,
@@ -203,6 +204,8 @@ def print_prediction(pred: Prediction, exposure_label: str, roi: Any = (None, No
     console.print(table)
     iso = ", ".join(f"{k} {v.sum():.4g}" for k, v in pred.by_isotope().items())
     console.print(f"by isotope: {literal(iso)}")
+    if det.target.note:
+        console.print(literal(f"target {det.target}: {det.target.note}"))
     energy, time = roi
     if energy is not None or time is not None:
         console.print(f"in the region of interest: {pred.total_in(energy, time):.4g} events")

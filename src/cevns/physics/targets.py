@@ -12,6 +12,14 @@ Examples
 'Cs133'
 >>> [i.symbol for i in Target.parse("Ar").isotopes]
 ['Ar36', 'Ar38', 'Ar40']
+
+Doped crystals are written as physicists write them: ``"CsI(Na)"``, ``"CsI[Na]"``,
+``"NaI(Tl)"`` are the host crystal (the dopant, ~0.1 % of the nuclei, is ignored and the
+target's :attr:`Target.note` says so), never a three-element compound. A stated dopant
+fraction of the nuclei is included: ``"CsI(Na:0.1%)"`` or ``"NaI[Tl 1e-3]"``.
+
+>>> Target.parse("CsI(Na)").note
+'dopant Na ignored (no fraction stated; write e.g. CsI(Na:0.1%) to include it)'
 """
 
 from __future__ import annotations
@@ -34,6 +42,14 @@ from ..types import FloatArray
 
 _ISOTOPE_NAME = re.compile(r"^\s*([A-Z][a-z]?)[-_ ]?(\d{1,3})\s*$")
 _ISOTOPE_NAME_MASS_FIRST = re.compile(r"^\s*(\d{1,3})[-_ ]?([A-Z][a-z]?)\s*$")
+#: ``Host(Dopant)`` or ``Host[Dopant]`` with an optional fraction of the nuclei:
+#: ``CsI(Na)``, ``NaI[Tl]``, ``CsI(Na:0.1%)``, ``NaI(Tl 1e-3)``. A single element in a
+#: trailing group with no count is never a chemical group (``Ca(OH)2`` has a count).
+_DOPED = re.compile(
+    r"^(?P<host>.+?)\s*(?P<open>[(\[])\s*(?P<dopant>[A-Z][a-z]?)\s*"
+    r"(?:[:,;=]?\s*(?P<fraction>[0-9]*\.?[0-9]+(?:[eE][-+]?\d+)?)\s*(?P<percent>%|ppm)?)?"
+    r"\s*(?P<close>[)\]])$"
+)
 
 
 @dataclass(frozen=True)
@@ -224,6 +240,8 @@ class Target:
     name: str
     isotopes: tuple[Isotope, ...]
     number_fractions: tuple[float, ...]
+    #: What was assumed reading the name (e.g. a dopant ignored); empty when nothing was.
+    note: str = ""
 
     def __post_init__(self) -> None:
         if len(self.isotopes) != len(self.number_fractions) or not self.isotopes:
@@ -238,13 +256,19 @@ class Target:
         """Target from an isotope (``"Cs133"``), element (``"Ar"``) or formula (``"C3F8"``).
 
         Elements in formulas take natural abundances; isotopes written as in
-        periodictable formulas (``"D2O"``, ``"H[2]2O"``) are kept as given.
+        periodictable formulas (``"D2O"``, ``"H[2]2O"``) are kept as given. A doped
+        crystal (``"CsI(Na)"``, ``"CsI[Na]"``, ``"NaI(Tl)"``) is its host crystal; a dopant
+        fraction of the nuclei may be stated (``"CsI(Na:0.1%)"``, ``"NaI(Tl 1e-3)"``) and is
+        then included, otherwise the dopant is ignored and :attr:`note` says so.
         """
         return _parse_target(str(name).strip())
 
     @classmethod
     def _parse_uncached(cls, text: str) -> Target:
         name = text
+        doped = _DOPED.match(text)
+        if doped and {doped["open"], doped["close"]} in ({"(", ")"}, {"[", "]"}):
+            return cls._doped(text, doped)
         if not text:
             raise ValueError("target: empty name; give an isotope, element or formula")
         if _ISOTOPE_NAME.match(text) or _ISOTOPE_NAME_MASS_FIRST.match(text):
@@ -269,6 +293,31 @@ class Target:
         total = sum(counts.values())
         isotopes = tuple(counts)
         return cls(text, isotopes, tuple(counts[i] / total for i in isotopes))
+
+    @classmethod
+    def _doped(cls, text: str, match: re.Match[str]) -> Target:
+        """Host crystal with an ignored or stated dopant (see :meth:`parse`)."""
+        host = _parse_target(match["host"])
+        dopant = match["dopant"]
+        _element(dopant, text)  # an unknown dopant symbol is an error, not ignored
+        if match["fraction"] is None:
+            note = (f"dopant {dopant} ignored (no fraction stated; write e.g. "
+                    f"{match['host']}({dopant}:0.1%) to include it)")
+            return cls(text, host.isotopes, host.number_fractions, note)
+        scale = {"%": 1e-2, "ppm": 1e-6}.get(match["percent"] or "", 1.0)
+        fraction = float(match["fraction"]) * scale
+        if not 0.0 <= fraction < 0.5:
+            raise ValueError(
+                f"target: dopant fraction in {text!r} must be in [0, 0.5) of the nuclei, "
+                f"got {fraction:g}"
+            )
+        counts = {i: (1.0 - fraction) * f for i, f in zip(host.isotopes, host.number_fractions,
+                                                          strict=True)}
+        for iso, f in natural_isotopes(dopant).items():
+            counts[iso] = counts.get(iso, 0.0) + fraction * f
+        isotopes = tuple(counts)
+        note = f"dopant {dopant}: {fraction:.3g} of the nuclei (natural isotopes)"
+        return cls(text, isotopes, tuple(counts[i] for i in isotopes), note)
 
     @classmethod
     def from_fractions(
