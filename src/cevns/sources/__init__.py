@@ -5,7 +5,8 @@ Submodules: :mod:`~cevns.sources.spectrum` (continuous + exact-line spectra),
 :mod:`~cevns.sources.timing` (proton pulses and analytic arrival-time PDFs),
 :mod:`~cevns.sources.facilities` (catalogue), :mod:`~cevns.sources.exposure` (POT),
 :mod:`~cevns.sources.reactor`, :mod:`~cevns.sources.supernova`,
-:mod:`~cevns.sources.generic`, :mod:`~cevns.sources.base` (interface, ``1/(4πL²)``,
+:mod:`~cevns.sources.generic`, :mod:`~cevns.sources.solar`,
+:mod:`~cevns.sources.base` (interface, ``1/(4πL²)``,
 survival hook) and :mod:`~cevns.sources.catalogue` (name lookup).
 """
 
@@ -24,6 +25,7 @@ from .exposure import beam_energy_from_pot, protons_on_target, protons_per_secon
 from .facilities import facility, facility_catalogue
 from .generic import CallableSource, MonochromaticSource, TabulatedSource
 from .reactor import CONNIE, CONUS, REACTOR_PRESETS, FissionIsotope, ReactorSource, fission_isotopes
+from .solar import OscillationParameters, SolarSource, survival_probability
 from .spectrum import SpectralLine, Spectrum
 from .stopped_pion import (
     YIELD_CSI_2017,
@@ -54,8 +56,10 @@ __all__ = [
     "MonochromaticSource",
     "NeutrinoSource",
     "NeutrinoYield",
+    "OscillationParameters",
     "PinchedThermal",
     "ReactorSource",
+    "SolarSource",
     "SpectralLine",
     "Spectrum",
     "StoppedPionSource",
@@ -80,5 +84,6 @@ __all__ = [
     "protons_per_second",
     "spectra_from_snewpy",
     "stopped_pion_spectra",
+    "survival_probability",
     "total_flux",
 ]

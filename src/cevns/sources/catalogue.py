@@ -3,7 +3,8 @@
 Names: the spallation facilities of ``facilities.toml`` (``sns``, ``sns_ppu``,
 ``sns_sts_fts``, ``sns_sts``, ``csns``, ``isis``, ``lujan``, ``lansce``, ``jparc_mlf``,
 ``ess``), the reactor presets (``conus``, ``connie``) and ``supernova`` (the illustrative
-pinched-thermal burst at 10 kpc).
+pinched-thermal burst at 10 kpc) and ``sun`` (the B16-GS98 solar fluxes at 1 AU, MSW-LMA
+flavour content).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from .. import units as u
 from .base import NeutrinoSource
 from .facilities import facility, facility_catalogue
 from .reactor import REACTOR_PRESETS
+from .solar import ASTRONOMICAL_UNIT, SolarSource
 from .supernova import SupernovaSource
 
 
@@ -66,6 +68,14 @@ def catalogue() -> list[CatalogueRow]:
             sn.distance,
         )
     )
+    rows.append(
+        CatalogueRow(
+            "sun",
+            "solar",
+            "B16-GS98 standard solar model, pp to 17F, MSW-LMA flavour content at 1 AU",
+            ASTRONOMICAL_UNIT,
+        )
+    )
     return rows
 
 
@@ -83,5 +93,7 @@ def get_source(name: str, neutrino_yield: str | float | None = None) -> Neutrino
         return REACTOR_PRESETS[key]
     if key in ("supernova", "sn"):
         return SupernovaSource()
+    if key in ("sun", "solar"):
+        return SolarSource()
     allowed = [row.key for row in catalogue()]
     raise ValueError(f"name: unknown source {name!r}; allowed: {allowed}")
