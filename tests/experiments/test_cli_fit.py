@@ -35,6 +35,7 @@ def test_fit_lar_json_and_plots(lar_dir: Path, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     payload = json.loads(res.stdout[res.stdout.index("{"):])
     assert payload["data_version"].startswith("coherent-lar-2020@")
+    assert payload["detectors"] == "COHERENT CENNS-10 LAr 2020 (Analysis A)"
     assert "mu_cevns" in payload["fit"]["parameters"]
     assert payload["fit"]["correlation"]["matrix"]
     assert payload["yields"]["cevns"]["value"] == pytest.approx(159, rel=0.03)
@@ -51,6 +52,7 @@ def test_fit_csi_table(csi_dir: Path) -> None:
     res = runner.invoke(_app(), ["fit", "coherent-csi-2021", "--data", str(csi_dir.parent)])
     assert res.exit_code == 0, res.output
     assert "significance" in res.stdout and "306 ± 20" in res.stdout
+    assert "COHERENT CsI[Na] 2021: CEvNS significance" in res.stdout.replace("\n", " ")
 
 
 def test_fit_missing_and_damaged_data(lar_dir: Path, tmp_path: Path) -> None:

@@ -45,3 +45,18 @@ def test_joint_common_signal(csi_dir: Path, lar_dir: Path, tmp_path: Path) -> No
     d = result.as_dict()
     assert "+" in d["data_version"]
     assert set(d["yields"]) >= {"csi/cevns", "lar/cevns"}
+    # Trap closed: every headline number says which detector(s) it belongs to.
+    assert d["detectors"].startswith("joint: CsI[Na] 2021 + CENNS-10 LAr 2020")
+    assert d["signal_detectors"] == "CsI[Na] 2021 + CENNS-10 LAr 2020 (common μ)"
+    assert d["channel_labels"] == {"csi": "CsI[Na] 2021", "lar": "CENNS-10 LAr 2020"}
+    from rich.console import Console
+
+    from cevns.cli.fit import _print
+
+    out = Console(record=True, width=200)
+    _print(result, out)
+    text = out.export_text()
+    assert "CsI[Na] 2021: cevns" in text and "CENNS-10 LAr 2020: cevns" in text
+    for headline in ("signal strength", "significance", "χ²/dof"):
+        line = next(x for x in text.splitlines() if headline in x)
+        assert "CsI[Na] 2021 + CENNS-10 LAr 2020" in line, line

@@ -146,30 +146,36 @@ def _published(pub: dict[str, Any], key: str) -> str:
 
 def _print(result: AnalysisResult, out: Console | None = None) -> None:
     out = out or plain_console()
-    table = Table(title=literal(f"{result.name} ({result.data_version})"))
-    table.add_column("component")
+    who = result.detectors or result.name
+    signal_who = result.signal_detectors or who
+    table = Table(title=literal(f"{who}: fitted yields ({result.name}, {result.data_version})"))
+    table.add_column("detector: component" if result.channel_labels else "component")
     table.add_column("fitted events", justify="right")
     table.add_column("stat. only", justify="right")
     table.add_column("published", justify="right")
     for key, (value, error) in result.yields.items():
-        table.add_row(literal(key), _fmt(value, error), f"± {result.stat_only_errors[key]:.1f}",
+        table.add_row(literal(result.label(key)), _fmt(value, error),
+                      f"± {result.stat_only_errors[key]:.1f}",
                       literal(_published(result.published, key)))
     out.print(table)
-    params = Table(title="fitted parameters")
+    params = Table(title=literal(f"{who}: fitted parameters"))
     params.add_column("parameter")
     params.add_column("value ± error", justify="right")
     for name, value, error in zip(result.fit.parameter_names, result.fit.values,
                                   result.fit.errors, strict=True):
-        params.add_row(literal(name), f"{value:.4g} ± {error:.2g}")
+        params.add_row(literal(result.label(name)), f"{value:.4g} ± {error:.2g}")
     out.print(params)
     mu, lo, hi = result.signal_strength
-    out.print(f"CEvNS signal strength μ = {mu:.3f} {lo:+.3f} / {hi:+.3f} (MINOS)")
-    out.print(f"CEvNS significance: {result.significance:.2f} σ (√q₀, other parameters profiled)")
-    out.print(f"χ²/dof (Poisson deviance): {result.fit.chi2:.1f}/{result.fit.ndof}")
+    out.print(literal(f"{signal_who}: CEvNS signal strength μ = {mu:.3f} {lo:+.3f} / "
+                      f"{hi:+.3f} (MINOS)"))
+    out.print(literal(f"{signal_who}: CEvNS significance {result.significance:.2f} σ "
+                      "(√q₀, other parameters profiled)"))
+    out.print(literal(f"{who}: χ²/dof (Poisson deviance) {result.fit.chi2:.1f}/"
+                      f"{result.fit.ndof}"))
     if result.cross_section is not None and result.sm_cross_section is not None:
         v, l_, h = (x / 1e-40 for x in result.cross_section)
-        out.print(f"flux-averaged σ = {v:.1f} −{l_:.1f} +{h:.1f} × 10⁻⁴⁰ cm² "
-                  f"(SM {result.sm_cross_section / 1e-40:.1f} × 10⁻⁴⁰ cm²)")
+        out.print(literal(f"{signal_who}: flux-averaged σ = {v:.1f} −{l_:.1f} +{h:.1f} "
+                          f"× 10⁻⁴⁰ cm² (SM {result.sm_cross_section / 1e-40:.1f} × 10⁻⁴⁰ cm²)"))
 
 
 def run_demo_fit(data: Path | None = None, out: Console | None = None) -> bool:

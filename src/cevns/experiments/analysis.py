@@ -76,11 +76,24 @@ class AnalysisResult:
     stat_only_errors: dict[str, float]
     profile: ProfileScan | None = None
     published: dict[str, Any] = field(default_factory=dict)
+    detectors: str = ""
+    signal_detectors: str = ""
+    channel_labels: dict[str, str] = field(default_factory=dict)
+
+    def label(self, key: str) -> str:
+        """``"csi/cevns"`` → ``"CsI[Na] 2021: cevns"`` (a channel-prefixed name in words)."""
+        prefix, sep, rest = key.partition("/")
+        if sep and prefix in self.channel_labels:
+            return f"{self.channel_labels[prefix]}: {rest}"
+        return key
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary: parameters, errors, correlations, yields, data version."""
         out: dict[str, Any] = {
             "analysis": self.name,
+            "detectors": self.detectors or self.name,
+            "signal_detectors": self.signal_detectors or self.detectors or self.name,
+            "channel_labels": self.channel_labels,
             "data_version": self.data_version,
             "fit": self.fit.as_dict(),
             "chi2_per_dof": [self.fit.chi2, self.fit.ndof],
@@ -133,6 +146,16 @@ class Analysis:
         Published numbers, reported next to ours.
     channels
         For a combined analysis, each detector's :class:`Channel` (plots per channel).
+    detectors
+        Which detector or combination every headline number belongs to, in words
+        (``"COHERENT CsI[Na] 2021"``, ``"joint: CsI[Na] 2021 + CENNS-10 LAr 2020"``);
+        empty: the analysis name.
+    signal_detectors
+        Which detector(s) the signal strength, significance and cross section belong to
+        when that differs from ``detectors`` (one detector's μ in a joint fit).
+    channel_labels
+        Channel prefix → detector name (``{"csi": "CsI[Na] 2021"}``), for labelling the
+        ``csi/...`` yields and parameters of a combined analysis.
     """
 
     name: str
@@ -145,6 +168,9 @@ class Analysis:
     systematics: tuple[str, ...] = ()
     published: dict[str, Any] = field(default_factory=dict)
     channels: dict[str, Channel] = field(default_factory=dict)
+    detectors: str = ""
+    signal_detectors: str = ""
+    channel_labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def model(self) -> BinnedModel:
@@ -205,4 +231,7 @@ class Analysis:
             stat_only_errors=stat_errors,
             profile=scan_result,
             published=self.published,
+            detectors=self.detectors or self.name,
+            signal_detectors=self.signal_detectors or self.detectors or self.name,
+            channel_labels=dict(self.channel_labels),
         )

@@ -268,6 +268,7 @@ def build_csi_2021(
     )
     return Analysis(
         name="coherent-csi-2021",
+        detectors="COHERENT CsI[Na] 2021",
         likelihood=BinnedLikelihood(model, observed),
         axes=(Axis("energy", pe, "PE", 1.0), Axis("time", t, "µs", u.us)),
         signal_parameter=signal_parameter,

@@ -28,6 +28,9 @@ from cevns.stats.model import combine_models
 
 __all__ = ["build_joint"]
 
+_CSI = "CsI[Na] 2021"
+_LAR = "CENNS-10 LAr 2020"
+
 
 def build_joint(
     csi_release: CsIRelease2021 | str | Path,
@@ -73,4 +76,9 @@ def build_joint(
             "csi": Channel(slices["csi"], csi.axes, csi.model.shape),
             "lar": Channel(slices["lar"], lar.axes, lar.model.shape),
         },
+        detectors=f"joint: {_CSI} + {_LAR} ("
+        + ("one μ for both)" if common_signal else "one μ each)"),
+        signal_detectors=(f"{_CSI} + {_LAR} (common μ)" if common_signal
+                          else f"{_CSI} (own μ, joint fit)"),
+        channel_labels={"csi": _CSI, "lar": _LAR},
     )

@@ -165,6 +165,7 @@ def build_lar_2020(
     likelihood = BinnedLikelihood(model, h["data"])
     return Analysis(
         name="coherent-lar-2020",
+        detectors="COHERENT CENNS-10 LAr 2020 (Analysis A)",
         likelihood=likelihood,
         axes=(
             Axis("energy", rel.energy_edges * u.keVee, "keVee", u.keVee),
