@@ -56,6 +56,48 @@ PyhfOption = Annotated[
 SystOption = Annotated[
     bool, typer.Option("--systematics/--no-systematics", help="Profile the shape/flux nuisances.")
 ]
+ModelOption = Annotated[
+    str | None, typer.Option("--model", help="New-physics model (see `cevns models`), e.g. "
+                             "weak-angle, nsi, zprime, nsi+neutron-radius.")]
+ParamOption = Annotated[
+    list[str] | None, typer.Option("--param", help="Model parameter or option NAME=VALUE "
+                                   "(repeatable), e.g. mass_zp=50 or coupling=B-L.")]
+PoiOption = Annotated[
+    list[str] | None, typer.Option("--poi", help="Fit only these model parameters (repeatable; "
+                                   "default: all).")]
+
+
+def _model_options(params: list[str] | None) -> dict[str, Any]:
+    """``NAME=VALUE`` strings to keyword arguments (numbers where they parse)."""
+    out: dict[str, Any] = {}
+    for item in params or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"--param: expected NAME=VALUE, got {item!r}")
+        text = value.strip()
+        try:
+            out[name.strip()] = float(text)
+        except ValueError:
+            out[name.strip()] = {"true": True, "false": False}.get(text.lower(), text)
+    return out
+
+
+def _with_model(
+    build: Callable[[], Analysis], model: str | None, params: list[str] | None,
+    pois: list[str] | None,
+) -> Callable[[], Analysis]:
+    if model is None:
+        if params or pois:
+            raise typer.BadParameter("--param/--poi need --model")
+        return build
+
+    def built() -> Analysis:
+        from cevns.models.registry import get_model
+
+        m = get_model(model, **_model_options(params))
+        return build().with_model(m, pois or None)
+
+    return built
 
 
 def find_release(name: str, data: Path | None) -> Path:
@@ -84,7 +126,7 @@ def _run(
     *,
     as_json: bool,
     plot: Path | None,
-    scan: np.ndarray,
+    scan: np.ndarray | None,
     pyhf: Path | None = None,
 ) -> None:
     # Output paths are checked before the fit: a long fit is never lost to a bad path.
@@ -166,10 +208,21 @@ def _print(result: AnalysisResult, out: Console | None = None) -> None:
         params.add_row(literal(result.label(name)), f"{value:.4g} ± {error:.2g}")
     out.print(params)
     mu, lo, hi = result.signal_strength
-    out.print(literal(f"{signal_who}: CEvNS signal strength μ = {mu:.3f} {lo:+.3f} / "
-                      f"{hi:+.3f} (MINOS)"))
-    out.print(literal(f"{signal_who}: CEvNS significance {result.significance:.2f} σ "
-                      "(√q₀, other parameters profiled)"))
+    if result.model is not None:
+        poi = result.profile.parameter if result.profile else result.fit.parameter_names[0]
+        out.print(literal(f"{signal_who}: model {result.model}: {poi} = {mu:.4g} "
+                          f"{lo:+.3g} / {hi:+.3g} (MINOS)"))
+        for row in result.intervals:
+            low = "open" if row["low"] is None else f"{row['low']:.4g}"
+            high = "open" if row["high"] is None else f"{row['high']:.4g}"
+            out.print(f"  {100 * row['cl']:.1f} % CL: [{low}, {high}] (profile likelihood)")
+        out.print(literal(f"{signal_who}: deviation from the Standard Model "
+                          f"{result.significance:.2f} σ"))
+    else:
+        out.print(literal(f"{signal_who}: CEvNS signal strength μ = {mu:.3f} {lo:+.3f} / "
+                          f"{hi:+.3f} (MINOS)"))
+        out.print(literal(f"{signal_who}: CEvNS significance {result.significance:.2f} σ "
+                          "(√q₀, other parameters profiled)"))
     out.print(literal(f"{who}: χ²/dof (Poisson deviance) {result.fit.chi2:.1f}/"
                       f"{result.fit.ndof}"))
     if result.cross_section is not None and result.sm_cross_section is not None:
@@ -200,12 +253,16 @@ def register(app: typer.Typer) -> None:
 
     @fit_app.command("coherent-csi-2021")
     def fit_csi(data: DataOption = None, as_json: JsonOption = False, plot: PlotOption = None,
-                systematics: SystOption = True, pyhf: PyhfOption = None) -> None:
+                systematics: SystOption = True, pyhf: PyhfOption = None,
+                model: ModelOption = None, param: ParamOption = None,
+                poi: PoiOption = None) -> None:
         """CsI[Na] 2021: PE × arrival-time Poisson likelihood (PRL 129 (2022) 081801)."""
         from cevns.experiments.csi2021 import build_csi_2021
 
-        _run(lambda: build_csi_2021(find_release(CSI_2021.name, data), systematics=systematics),
-             as_json=as_json, plot=plot, scan=np.linspace(0.3, 1.5, 25), pyhf=pyhf)
+        _run(_with_model(lambda: build_csi_2021(find_release(CSI_2021.name, data),
+                                                systematics=systematics), model, param, poi),
+             as_json=as_json, plot=plot,
+             scan=None if model else np.linspace(0.3, 1.5, 25), pyhf=pyhf)
 
     @fit_app.command("coherent-lar-2020")
     def fit_lar(
@@ -217,13 +274,20 @@ def register(app: typer.Typer) -> None:
         signal: Annotated[str, typer.Option(
             "--signal", help="CEvNS template: 'release' PDF or our own 'prediction'.")
         ] = "release",
+        model: ModelOption = None,
+        param: ParamOption = None,
+        poi: PoiOption = None,
     ) -> None:
-        """CENNS-10 Analysis A: energy × F90 × time likelihood (PRL 126 (2021) 012002)."""
+        """CENNS-10 Analysis A: energy × F90 × time likelihood (PRL 126 (2021) 012002).
+
+        With --model the CEvNS sample is our own prediction under that model."""
         from cevns.experiments.lar2020 import build_lar_2020
 
-        _run(lambda: build_lar_2020(find_release(LAR_2020.name, data), systematics=systematics,
-                                    signal=signal),
-             as_json=as_json, plot=plot, scan=np.linspace(0.0, 3.0, 31), pyhf=pyhf)
+        _run(_with_model(lambda: build_lar_2020(find_release(LAR_2020.name, data),
+                                                systematics=systematics, signal=signal),
+                         model, param, poi),
+             as_json=as_json, plot=plot,
+             scan=None if model else np.linspace(0.0, 3.0, 31), pyhf=pyhf)
 
     @fit_app.command("joint")
     def fit_joint(
@@ -233,14 +297,17 @@ def register(app: typer.Typer) -> None:
         plot: PlotOption = None,
         separate: Annotated[bool, typer.Option(
             "--separate-signals", help="One signal strength per detector.")] = False,
+        model: ModelOption = None,
+        param: ParamOption = None,
+        poi: PoiOption = None,
     ) -> None:
         """Joint CsI 2021 + CENNS-10 fit with the SNS flux nuisance shared."""
         from cevns.experiments.joint import build_joint
 
-        _run(lambda: build_joint(find_release(CSI_2021.name, data),
-                                 find_release(LAR_2020.name, data),
-                                 common_signal=not separate),
-             as_json=as_json, plot=plot, scan=np.linspace(0.3, 1.5, 25))
+        _run(_with_model(lambda: build_joint(find_release(CSI_2021.name, data),
+                                             find_release(LAR_2020.name, data),
+                                             common_signal=not separate), model, param, poi),
+             as_json=as_json, plot=plot, scan=None if model else np.linspace(0.3, 1.5, 25))
 
     app.add_typer(fit_app, name="fit")
 

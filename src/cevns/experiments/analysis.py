@@ -86,6 +86,8 @@ class AnalysisResult:
         if sep and prefix in self.channel_labels:
             return f"{self.channel_labels[prefix]}: {rest}"
         return key
+    intervals: list[dict[str, Any]] = field(default_factory=list)
+    model: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary: parameters, errors, correlations, yields, data version."""
@@ -116,6 +118,12 @@ class AnalysisResult:
             }
         if self.published:
             out["published"] = self.published
+        if self.model is not None:
+            out["model"] = self.model
+            out["parameter_of_interest"] = self.fit.parameter_names[0] if not self.profile \
+                else self.profile.parameter
+        if self.intervals:
+            out["intervals"] = self.intervals
         return out
 
 
@@ -156,6 +164,13 @@ class Analysis:
     channel_labels
         Channel prefix → detector name (``{"csi": "CsI[Na] 2021"}``), for labelling the
         ``csi/...`` yields and parameters of a combined analysis.
+    builder
+        Rebuilds the analysis for a new-physics model (what :meth:`with_model` calls).
+    physics_model
+        The new-physics model of a :meth:`with_model` analysis (None: Standard Model).
+    null_value
+        Value of ``signal_parameter`` for "no signal"/"Standard Model" in the significance
+        (0 for ``μ``; a model parameter's null value after :meth:`with_model`).
     """
 
     name: str
@@ -171,6 +186,43 @@ class Analysis:
     detectors: str = ""
     signal_detectors: str = ""
     channel_labels: dict[str, str] = field(default_factory=dict)
+    builder: Callable[[Any, Sequence[str] | None, Sequence[float] | None], Analysis] | None = None
+    physics_model: Any = None
+    null_value: float = 0.0
+
+    def with_model(
+        self,
+        model: Any,
+        pois: Sequence[str] | None = None,
+        *,
+        grid: Sequence[float] | None = None,
+        **values: float,
+    ) -> Analysis:
+        """The same analysis with its CEvNS prediction from a new-physics model.
+
+        Parameters
+        ----------
+        model
+            A model object (:mod:`cevns.models`) or a registry name (``"nsi"``,
+            ``"weak-angle+neutron-radius"``, ...).
+        pois
+            Parameters of interest (default: all the model's parameters); the CEvNS sample
+            becomes a parametric template in them (exact for couplings, interpolated on
+            ``grid`` for at most one nonlinear parameter), every nuisance is kept, and the
+            first POI is the reported one. Other model parameters stay at their values.
+        values
+            Parameter values set on the model first (e.g. ``mass_zp=50.0``).
+        """
+        if self.builder is None:
+            raise ValueError(f"model: analysis {self.name!r} has no model-dependent CEvNS "
+                             "prediction (built with an explicit signal)")
+        if isinstance(model, str):
+            from cevns.models.registry import get_model
+
+            model = get_model(model, **values)
+        elif values:
+            model = model.with_values(**values)
+        return self.builder(model, pois, grid)
 
     @property
     def model(self) -> BinnedModel:
@@ -206,7 +258,8 @@ class Analysis:
         stat_errors = {k: e for k, (_, e) in sample_yields(self.model, stat,
                                                             self.yield_groups).items()}
         say("CEvNS significance (μ = 0 fit)")
-        z = discovery_significance(self.likelihood, self.signal_parameter, best_fit=best)
+        z = discovery_significance(self.likelihood, self.signal_parameter, self.null_value,
+                                   best_fit=best)
         mu = best.value(self.signal_parameter)
         lo, hi = best.minos.get(self.signal_parameter,
                                 (-best.error(self.signal_parameter),
@@ -216,9 +269,18 @@ class Analysis:
             xs = (mu * self.sm_cross_section, -lo * self.sm_cross_section,
                   hi * self.sm_cross_section)
         scan_result = None
+        intervals: list[dict[str, Any]] = []
+        if scan is None and self.physics_model is not None:
+            from cevns.experiments.bsm import auto_scan
+
+            scan = auto_scan(self.model, best, self.signal_parameter)
         if scan is not None:
-            say("profile-likelihood scan of μ")
+            say(f"profile-likelihood scan of {self.signal_parameter}")
             scan_result = profile(self.likelihood, self.signal_parameter, scan, best_fit=best)
+            if self.physics_model is not None:
+                from cevns.experiments.bsm import profile_intervals
+
+                intervals = profile_intervals(scan_result)
         return AnalysisResult(
             name=self.name,
             data_version=self.data_version,
@@ -234,4 +296,10 @@ class Analysis:
             detectors=self.detectors or self.name,
             signal_detectors=self.signal_detectors or self.detectors or self.name,
             channel_labels=dict(self.channel_labels),
+            intervals=intervals,
+            model=None if self.physics_model is None else _model_label(self.physics_model),
         )
+
+
+def _model_label(model: Any) -> str:
+    return str(getattr(model, "label", None) or getattr(model, "model_name", type(model).__name__))

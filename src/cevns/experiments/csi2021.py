@@ -44,9 +44,13 @@ import numpy as np
 from cevns import units as u
 from cevns.detectors.efficiency import ExponentialTimeEfficiency
 from cevns.experiments.analysis import Analysis, Axis
+from cevns.experiments.bsm import model_parameters, model_templates, resolve_pois
 from cevns.experiments.releases import CsIRelease2021, load_csi_2021
+from cevns.models.base import NewPhysics
+from cevns.physics.targets import Target
 from cevns.stats.likelihood import BinnedLikelihood
 from cevns.stats.model import BinnedModel, HistoSys, NormFactor, NormSys, Parameter, Sample
+from cevns.stats.templates import ParametricTemplate
 from cevns.types import FloatArray
 
 #: A CEvNS signal model: nuisance values in standard deviations (keys ``quenching_0``,
@@ -127,17 +131,19 @@ def default_csi_signal(
     energy_edges: FloatArray = CSI_ENERGY_EDGES,
     time_edges: FloatArray = CSI_TIME_EDGES,
     timing_uncertainty: float = TIMING_UNCERTAINTY,
+    model: object = None,
 ) -> CsISignal:
-    """Signal callable from the detectors layer's CsI 2021 prediction (SM, release response).
+    """Signal callable from the detectors layer's CsI 2021 prediction (release response).
 
     Quenching, efficiency and beam-timing nuisances re-predict through
     ``Prediction.with_nuisances`` (``time_shift = θ · timing_uncertainty``: the neutrinos
-    arriving later by that much), reusing the physics and response kernel.
+    arriving later by that much), reusing the physics and response kernel. ``model`` is the
+    physics model of the prediction (None: Standard Model).
     """
     from cevns.detectors.coherent import csi_2021_prediction
 
     base = csi_2021_prediction(release_dir, energy_edges=list(energy_edges),
-                               time_edges=list(time_edges))
+                               time_edges=list(time_edges), model=model)
 
     def signal(theta: Mapping[str, float]) -> FloatArray:
         q = [float(theta.get("quenching_0", 0.0)), float(theta.get("quenching_1", 0.0))]
@@ -181,6 +187,9 @@ def build_csi_2021(
     timing_uncertainty: float = TIMING_UNCERTAINTY,
     flux_parameter: str = "flux",
     signal_parameter: str = "mu_cevns",
+    model: NewPhysics | None = None,
+    pois: Sequence[str] | None = None,
+    grid: Sequence[float] | None = None,
 ) -> Analysis:
     """Build the CsI 2021 likelihood (see the module docstring for the components).
 
@@ -199,6 +208,13 @@ def build_csi_2021(
         ``"factorised"`` (default) or ``"histogram"`` (raw anti-coincidence 2-D histogram).
     timing_uncertainty
         One-sigma beam-timing shift (ns) for the default signal.
+    model, pois, grid
+        A new-physics model (:mod:`cevns.models`): the CEvNS sample and its quenching,
+        efficiency and beam-timing variations become parametric templates in the POIs
+        (default: all the model's parameters; ``grid`` for a nonlinear one), added as free
+        bounded parameters; the signal strength is then fixed to the prediction (no
+        ``mu_cevns``), and a neutron-radius POI replaces the form-factor normalisation
+        nuisance. See :meth:`Analysis.with_model`.
     """
     rel = release if isinstance(release, CsIRelease2021) else load_csi_2021(release)
     pe = np.asarray(energy_edges, dtype=np.float64)
@@ -230,51 +246,88 @@ def build_csi_2021(
 
     brn = neutron_template(rel.brn_pe, rel.brn_time, BRN_PRIOR[0])
     nin = neutron_template(rel.nin_pe, rel.nin_time, NIN_PRIOR[0])
-    signal_fn = signal or default_csi_signal(rel.folder, pe, t, timing_uncertainty)
-    nominal = np.asarray(signal_fn({}), dtype=np.float64)
+    keys = [("quenching_0", "quenching_1", "efficiency", "beam_timing") if systematics else ()][0]
+    variations: dict[tuple[str, float], FloatArray | ParametricTemplate] = {}
+    poi_params: list[Parameter] = []
+    names: tuple[str, ...] = ()
+    if model is not None:
+        if signal is not None:
+            raise ValueError("signal: give either a signal callable or a model, not both")
+        model.check_target(Target.parse("CsI"))
+        names = resolve_pois(model, pois)
+        thetas: list[dict[str, float]] = [{}] + [{k: sgn} for k in keys for sgn in (1.0, -1.0)]
+
+        def predict_all(m: NewPhysics) -> FloatArray:
+            fn = default_csi_signal(rel.folder, pe, t, timing_uncertainty, model=m)
+            return np.stack([np.asarray(fn(th), dtype=np.float64) for th in thetas])
+
+        template = model_templates(predict_all, model, names, grid)
+        parametric: FloatArray | ParametricTemplate = template.component(0)
+        for i, th in enumerate(thetas[1:], start=1):
+            ((key, sgn),) = th.items()
+            variations[(key, sgn)] = template.component(i)
+        poi_params = model_parameters(model, names, template)
+        nominal = parametric(model.values())  # type: ignore[operator]
+    else:
+        signal_fn = signal or default_csi_signal(rel.folder, pe, t, timing_uncertainty)
+        nominal = np.asarray(signal_fn({}), dtype=np.float64)
+        parametric = nominal
+        for key in keys:
+            for sgn in (1.0, -1.0):
+                variations[(key, sgn)] = np.maximum(
+                    np.asarray(signal_fn({key: sgn}), dtype=np.float64), 0.0)
     if nominal.shape != shape:
         raise ValueError(
             f"signal: template shape {nominal.shape} does not match the binning {shape} "
             "(PE bins × time bins)"
         )
-    cevns_mods: list[NormFactor | NormSys | HistoSys] = [NormFactor(signal_parameter)]
+    cevns_mods: list[NormFactor | NormSys | HistoSys] = (
+        [] if model is not None else [NormFactor(signal_parameter)])
     params = [
-        Parameter(signal_parameter, 1.0, (0.0, 10.0)),
+        *([Parameter(signal_parameter, 1.0, (0.0, 10.0))] if model is None else poi_params),
         Parameter("ss_norm", 1.0, (0.5, 1.5), (1.0, SS_RELATIVE_PRIOR)),
         Parameter("brn_norm", 1.0, (0.0, 5.0), (1.0, BRN_PRIOR[1] / BRN_PRIOR[0])),
         Parameter("nin_norm", 1.0, (0.0, 5.0), (1.0, NIN_PRIOR[1] / NIN_PRIOR[0])),
     ]
     nuisances: list[str] = []
     if systematics:
-        cevns_mods += [
-            NormSys(flux_parameter, 1 - FLUX_UNCERTAINTY, 1 + FLUX_UNCERTAINTY),
-            NormSys("form_factor", 1 - FORM_FACTOR_UNCERTAINTY, 1 + FORM_FACTOR_UNCERTAINTY),
-        ]
-        nuisances = [flux_parameter, "form_factor"]
-        for key in ("quenching_0", "quenching_1", "efficiency", "beam_timing"):
-            hi = np.asarray(signal_fn({key: 1.0}), dtype=np.float64)
-            lo = np.asarray(signal_fn({key: -1.0}), dtype=np.float64)
-            cevns_mods.append(HistoSys(key, np.maximum(lo, 0.0), np.maximum(hi, 0.0)))
+        cevns_mods.append(NormSys(flux_parameter, 1 - FLUX_UNCERTAINTY, 1 + FLUX_UNCERTAINTY))
+        nuisances = [flux_parameter]
+        fits_radius = any(model.parameter(n).unit == "fm" for n in names) if model else False
+        if not fits_radius:  # a fitted neutron radius replaces the form-factor uncertainty
+            cevns_mods.append(NormSys("form_factor", 1 - FORM_FACTOR_UNCERTAINTY,
+                                      1 + FORM_FACTOR_UNCERTAINTY))
+            nuisances.append("form_factor")
+        for key in keys:
+            cevns_mods.append(HistoSys(key, variations[(key, -1.0)], variations[(key, 1.0)]))
             nuisances.append(key)
         params += [Parameter.nuisance(n) for n in nuisances]
-    model = BinnedModel(
+    binned = BinnedModel(
         [
-            Sample("cevns", nominal, tuple(cevns_mods)),
+            Sample("cevns", parametric, tuple(cevns_mods)),
             Sample("steady_state", ss, (NormFactor("ss_norm"),)),
             Sample("brn", brn, (NormFactor("brn_norm"),)),
             Sample("nin", nin, (NormFactor("nin_norm"),)),
         ],
         params,
     )
+    def rebuild(m: NewPhysics, p: Sequence[str] | None, g: Sequence[float] | None) -> Analysis:
+        return build_csi_2021(rel, energy_edges=pe, time_edges=t, systematics=systematics,
+                              steady_state=steady_state, timing_uncertainty=timing_uncertainty,
+                              flux_parameter=flux_parameter, model=m, pois=p, grid=g)
+
     return Analysis(
         name="coherent-csi-2021",
         detectors="COHERENT CsI[Na] 2021",
-        likelihood=BinnedLikelihood(model, observed),
+        likelihood=BinnedLikelihood(binned, observed),
         axes=(Axis("energy", pe, "PE", 1.0), Axis("time", t, "µs", u.us)),
-        signal_parameter=signal_parameter,
+        signal_parameter=signal_parameter if model is None else names[0],
         yield_groups={s: [s] for s in ("cevns", "steady_state", "brn", "nin")},
-        sm_cross_section=csi_sm_cross_section(),
+        sm_cross_section=csi_sm_cross_section() if model is None else None,
         data_version=rel.version,
         systematics=tuple(nuisances),
         published=dict(CSI_PUBLISHED),
+        builder=rebuild if signal is None else None,
+        physics_model=model,
+        null_value=0.0 if model is None else model.parameter(names[0]).null,
     )

@@ -25,15 +25,20 @@ One-sided systematic files (a single shifted template) are symmetrised as
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from cevns import units as u
 from cevns.experiments.analysis import Analysis, Axis
+from cevns.experiments.bsm import model_parameters, model_templates, resolve_pois
 from cevns.experiments.releases import LArRelease2020, load_lar_2020
+from cevns.models.base import NewPhysics
+from cevns.physics.targets import Target
 from cevns.stats.likelihood import BinnedLikelihood
 from cevns.stats.model import BinnedModel, HistoSys, NormFactor, NormSys, Parameter, Sample
+from cevns.stats.templates import InterpolatedTemplate, ParametricTemplate, QuadraticTemplate
 from cevns.types import FloatArray
 
 __all__ = ["LAR_PUBLISHED", "build_lar_2020", "lar_sm_cross_section"]
@@ -81,6 +86,9 @@ def build_lar_2020(
     cevns_template: FloatArray | None = None,
     flux_parameter: str = "flux",
     signal_parameter: str = "mu_cevns",
+    model: NewPhysics | None = None,
+    pois: Sequence[str] | None = None,
+    grid: Sequence[float] | None = None,
 ) -> Analysis:
     """Build the CENNS-10 Analysis A likelihood.
 
@@ -101,12 +109,30 @@ def build_lar_2020(
         variations are applied as relative shifts.
     flux_parameter, signal_parameter
         Parameter names (a joint fit shares ``flux_parameter`` between detectors).
+    model, pois, grid
+        A new-physics model (:mod:`cevns.models`): the CEvNS sample becomes our own prediction
+        (as ``signal="prediction"``) as a parametric template in the POIs (see
+        :meth:`Analysis.with_model`); the release's F90 and timing shape variations apply as
+        the same relative shifts, so they are parametric too (exact); no ``mu_cevns``.
     """
     rel = release if isinstance(release, LArRelease2020) else load_lar_2020(release)
     h = rel.histograms
     release_cevns = h["cevns"]
     if signal not in ("release", "prediction"):
         raise ValueError(f"signal: must be 'release' or 'prediction', got {signal!r}")
+    explicit_template = cevns_template is not None
+    template: QuadraticTemplate | InterpolatedTemplate | None = None
+    names: tuple[str, ...] = ()
+    if model is not None:
+        if cevns_template is not None:
+            raise ValueError("cevns_template: give either a template or a model, not both")
+        from cevns.detectors.coherent import cenns10_prediction
+
+        model.check_target(Target.parse("Ar"))
+        names = resolve_pois(model, pois)
+        template = model_templates(lambda m: cenns10_prediction(rel.folder, model=m).counts,
+                                   model, names, grid)
+        cevns_template = template(model.values())
     if cevns_template is None and signal == "prediction":
         from cevns.detectors.coherent import cenns10_prediction
 
@@ -121,18 +147,33 @@ def build_lar_2020(
                 f"{release_cevns.shape} (energy × F90 × time)"
             )
     # Relative shape variations of the release applied to whichever CEvNS template is used.
-    with np.errstate(divide="ignore", invalid="ignore"):
-        def rel_var(key: str) -> FloatArray:
-            ratio = np.where(release_cevns > 0, h[key] / release_cevns, 1.0)
-            return np.asarray(cevns * ratio, dtype=np.float64)
+    def ratio(key: str) -> FloatArray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.asarray(np.where(release_cevns > 0, h[key] / release_cevns, 1.0),
+                              dtype=np.float64)
 
-        cevns_f90_up, cevns_f90_dn = rel_var("cevns_f90_up"), rel_var("cevns_f90_down")
-        cevns_tm = rel_var("cevns_timing_mean")
+    signal_sample: FloatArray | ParametricTemplate = cevns
+    if template is not None:
+        # Parametric: the ratios scale the template (max(2n − r n, 0) = n max(2 − r, 0)).
+        signal_sample = template
+        cevns_f90_up: FloatArray | ParametricTemplate = template.scaled(ratio("cevns_f90_up"))
+        cevns_f90_dn: FloatArray | ParametricTemplate = template.scaled(ratio("cevns_f90_down"))
+        cevns_tm: FloatArray | ParametricTemplate = template.scaled(ratio("cevns_timing_mean"))
+        cevns_tm_lo: FloatArray | ParametricTemplate = template.scaled(
+            np.maximum(2.0 - ratio("cevns_timing_mean"), 0.0))
+    else:
+        cevns_f90_up = cevns * ratio("cevns_f90_up")
+        cevns_f90_dn = cevns * ratio("cevns_f90_down")
+        cevns_tm = cevns * ratio("cevns_timing_mean")
+        cevns_tm_lo = _mirror(cevns, cevns_tm)
     brn = h["brn"]
-    cevns_mods: list[NormFactor | NormSys | HistoSys] = [NormFactor(signal_parameter)]
+    cevns_mods: list[NormFactor | NormSys | HistoSys] = (
+        [NormFactor(signal_parameter)] if model is None else [])
     brn_mods: list[NormFactor | NormSys | HistoSys] = [NormFactor("brn_norm")]
+    poi_params = ([Parameter(signal_parameter, 1.0, (0.0, 10.0))] if model is None or
+                  template is None else model_parameters(model, names, template))
     params = [
-        Parameter(signal_parameter, 1.0, (0.0, 10.0)),
+        *poi_params,
         Parameter("brn_norm", 1.0, (0.0, 5.0), (1.0, 160.0 / 497.0)),
         Parameter("delayed_brn_norm", 1.0, (0.0, 10.0), (1.0, 1.0)),
         Parameter("ss_norm", 1.0, (0.5, 1.5), (1.0, 25.0 / 3152.0)),
@@ -142,7 +183,7 @@ def build_lar_2020(
         cevns_mods += [
             NormSys(flux_parameter, 1 - LAR_FLUX_UNCERTAINTY, 1 + LAR_FLUX_UNCERTAINTY),
             HistoSys("cevns_f90", cevns_f90_dn, cevns_f90_up),
-            HistoSys("cevns_timing_mean", _mirror(cevns, cevns_tm), cevns_tm),
+            HistoSys("cevns_timing_mean", cevns_tm_lo, cevns_tm),
         ]
         brn_mods += [
             HistoSys("brn_energy", h["brn_energy_down"], h["brn_energy_up"]),
@@ -153,16 +194,21 @@ def build_lar_2020(
         nuisances = [flux_parameter, "cevns_f90", "cevns_timing_mean", "brn_energy",
                      "brn_timing_mean", "brn_timing_width"]
         params += [Parameter.nuisance(n) for n in nuisances]
-    model = BinnedModel(
+    binned = BinnedModel(
         [
-            Sample("cevns", cevns, tuple(cevns_mods)),
+            Sample("cevns", signal_sample, tuple(cevns_mods)),
             Sample("brn", brn, tuple(brn_mods)),
             Sample("delayed_brn", h["delayed_brn"], (NormFactor("delayed_brn_norm"),)),
             Sample("steady_state", h["steady_state"], (NormFactor("ss_norm"),)),
         ],
         params,
     )
-    likelihood = BinnedLikelihood(model, h["data"])
+    likelihood = BinnedLikelihood(binned, h["data"])
+
+    def rebuild(m: NewPhysics, p: Sequence[str] | None, g: Sequence[float] | None) -> Analysis:
+        return build_lar_2020(rel, systematics=systematics, flux_parameter=flux_parameter,
+                              model=m, pois=p, grid=g)
+
     return Analysis(
         name="coherent-lar-2020",
         detectors="COHERENT CENNS-10 LAr 2020 (Analysis A)",
@@ -172,10 +218,13 @@ def build_lar_2020(
             Axis("F90", rel.f90_edges, "", 1.0),
             Axis("time", rel.time_edges, "µs", u.us),
         ),
-        signal_parameter=signal_parameter,
+        signal_parameter=signal_parameter if model is None else names[0],
         yield_groups={s: [s] for s in ("cevns", "brn", "delayed_brn", "steady_state")},
-        sm_cross_section=lar_sm_cross_section(),
+        sm_cross_section=lar_sm_cross_section() if model is None else None,
         data_version=rel.version,
         systematics=tuple(nuisances),
         published=dict(LAR_PUBLISHED),
+        builder=None if explicit_template else rebuild,
+        physics_model=model,
+        null_value=0.0 if model is None else model.parameter(names[0]).null,
     )

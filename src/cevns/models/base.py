@@ -77,6 +77,12 @@ class ModelParameter:
     power
         For ``"quadratic"``/``"rate-linear"``: counts are polynomial in ``value**power``
         (2 for a mediator coupling ``g``, whose square multiplies the propagator).
+    step
+        A natural size of a variation (the first design step of a quadratic template).
+    grid
+        For ``"nonlinear"`` parameters: ``(low, high, nodes)`` of the default template grid.
+    log
+        Whether the parameter is naturally on a log scale (grids, scans, plots).
     """
 
     name: str
@@ -86,6 +92,9 @@ class ModelParameter:
     description: str
     kind: ParameterKind = "quadratic"
     power: int = 1
+    step: float = 1.0
+    grid: tuple[float, float, int] | None = None
+    log: bool = False
 
     def __post_init__(self) -> None:
         lo, hi = self.bounds
@@ -113,7 +122,8 @@ class ModelParameter:
         """JSON-ready description."""
         return {"name": self.name, "unit": self.unit, "null": self.null,
                 "bounds": list(self.bounds), "description": self.description,
-                "kind": self.kind, "power": self.power}
+                "kind": self.kind, "power": self.power, "log": self.log,
+                "grid": None if self.grid is None else list(self.grid)}
 
 
 class NewPhysics:
@@ -161,6 +171,18 @@ class NewPhysics:
 
     def check_target(self, target: Target) -> None:
         """Raise a one-line ValueError if the model cannot act on ``target``."""
+
+    def applies_to(self, target: Target) -> bool:
+        """Whether the model acts on ``target`` at all (see :meth:`check_target`)."""
+        try:
+            self.check_target(target)
+        except ValueError:
+            return False
+        return True
+
+    def for_target(self, target: Target) -> NewPhysics | None:
+        """The part of the model that acts on ``target`` (None if nothing does)."""
+        return self if self.applies_to(target) else None
 
     # ------------------------------------------------------------ hooks (defaults: no effect)
     def vector_shifts(
@@ -365,6 +387,12 @@ class Composite(NewPhysics):
     @property
     def has_survival(self) -> bool:
         return any(p.has_survival for p in self.parts)
+
+    def for_target(self, target: Target) -> NewPhysics | None:
+        parts = [p for p in self.parts if p.applies_to(target)]
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else Composite(tuple(parts), self.base)
 
     @property
     def label(self) -> str:

@@ -68,7 +68,7 @@ class MagneticMoment(NewPhysics):
         return tuple(
             ModelParameter(f"mu_nu{x}", "1e-10 mu_B", 0.0, (0.0, 1e4),
                            f"effective magnetic moment of ν_{x} (and its antineutrino)",
-                           "quadratic")
+                           "quadratic", step=30.0)
             for x in ("e", "mu", "tau"))
 
     def moment(self, flavour: Flavour) -> float:
@@ -125,11 +125,11 @@ class ChargeRadius(NewPhysics):
         diag = tuple(
             ModelParameter(f"r2_nu{x}", "1e-32 cm2", CHARGE_RADIUS_SM[x], (-1e3, 1e3),
                            f"charge radius ⟨r²⟩ of ν_{x} (Standard Model {CHARGE_RADIUS_SM[x]:g})",
-                           "quadratic")
+                           "quadratic", step=20.0)
             for x in ("e", "mu", "tau"))
         trans = tuple(
             ModelParameter(f"r2_{p}", "1e-32 cm2", 0.0, (-1e3, 1e3),
-                           f"transition charge radius ⟨r²_{p}⟩", "quadratic")
+                           f"transition charge radius ⟨r²_{p}⟩", "quadratic", step=20.0)
             for p in ("emu", "etau", "mutau"))
         return diag + trans
 

@@ -52,7 +52,7 @@ class WeakMixingAngle(NewPhysics):
         return (ModelParameter(
             "sin2_theta_w", "", SIN2_REFERENCE, (0.0, 1.0),
             "low-energy weak mixing angle sin²θ_W (MS-bar, Q→0) in g_V^p = ½ − 2 sin²θ_W + "
-            "radiative terms", "quadratic"),)
+            "radiative terms", "quadratic", step=0.05),)
 
     def vector_shifts(self, flavour: Flavour, q: FloatArray) -> tuple[float, float]:
         return -2.0 * (self.sin2_theta_w - SIN2_REFERENCE), 0.0
@@ -81,7 +81,7 @@ class NeutronRadius(NewPhysics):
     ----------
     isotopes
         Isotope symbols the radii apply to (e.g. ``("Cs133", "I127")``); use
-        :meth:`for_target` to take every isotope of a material.
+        :meth:`of_target` to take every isotope of a material.
     radii
         Radii in fm: one value when ``shared`` (the same radius for every listed isotope, as in
         the CsI fits that quote one average ``R_n``), else one per isotope.
@@ -127,7 +127,7 @@ class NeutronRadius(NewPhysics):
                                                                              strict=True)))
 
     @classmethod
-    def for_target(cls, target: str | Target, **options: object) -> NeutronRadius:
+    def of_target(cls, target: str | Target, **options: object) -> NeutronRadius:
         """The model acting on every isotope of ``target`` (e.g. ``"CsI"``, ``"Ar"``)."""
         tgt = target if isinstance(target, Target) else Target.parse(target)
         return cls(isotopes=tuple(i.symbol for i in tgt.isotopes), **options)  # type: ignore[arg-type]
@@ -139,9 +139,10 @@ class NeutronRadius(NewPhysics):
             where = ", ".join(self.isotopes)
             return (ModelParameter(self.name, "fm", round(float(np.mean(defaults)), 6),
                                    (2.0, 10.0), f"neutron rms radius of {where} (shared)",
-                                   "nonlinear"),)
+                                   "nonlinear", step=0.5, grid=(3.0, 8.0, 41)),)
         return tuple(ModelParameter(f"{self.name}_{s}", "fm", d, (2.0, 10.0),
-                                    f"neutron rms radius of {s}", "nonlinear")
+                                    f"neutron rms radius of {s}", "nonlinear", step=0.5,
+                                    grid=(3.0, 8.0, 41))
                      for s, d in zip(self.isotopes, defaults, strict=True))
 
     def values(self) -> dict[str, float]:

@@ -71,8 +71,10 @@ class VectorMediator(NewPhysics):
     def parameters(self) -> tuple[ModelParameter, ...]:
         return (
             ModelParameter("g_zp", "", 0.0, (0.0, 1.0),
-                           f"Z′ gauge coupling ({self.coupling} charges)", "quadratic", power=2),
-            ModelParameter("mass_zp", "MeV", 100.0, (1e-3, 1e6), "Z′ mass", "nonlinear"),
+                           f"Z′ gauge coupling ({self.coupling} charges)", "quadratic", power=2,
+                           step=1e-4, log=True),
+            ModelParameter("mass_zp", "MeV", 100.0, (1e-3, 1e6), "Z′ mass", "nonlinear",
+                           grid=(1.0, 1e5, 41), log=True),
         )
 
     def charges(self, flavour: Flavour) -> tuple[float, float]:
@@ -141,8 +143,10 @@ class ScalarMediator(NewPhysics):
     def parameters(self) -> tuple[ModelParameter, ...]:
         return (
             ModelParameter("g_phi", "", 0.0, (0.0, 1.0),
-                           "scalar coupling g_ν = g_q (universal)", "quadratic", power=2),
-            ModelParameter("mass_phi", "MeV", 100.0, (1e-3, 1e6), "scalar mass", "nonlinear"),
+                           "scalar coupling g_ν = g_q (universal)", "quadratic", power=2,
+                           step=1e-5, log=True),
+            ModelParameter("mass_phi", "MeV", 100.0, (1e-3, 1e6), "scalar mass", "nonlinear",
+                           grid=(1.0, 1e5, 41), log=True),
         )
 
     def incoherent(

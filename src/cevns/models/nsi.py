@@ -86,7 +86,7 @@ class VectorNSI(NewPhysics):
                 out.append(ModelParameter(
                     f"eps_{q}V_{pair}", "", 0.0, (-10.0, 10.0),
                     f"{kind} vector NSI of ν with {q} quarks, ε^{{{q}V}}_{{{pair}}}",
-                    "quadratic"))
+                    "quadratic", step=0.2))
         return tuple(out)
 
     def _eps(self, pair: str) -> tuple[float, float]:
@@ -134,7 +134,8 @@ class AxialNSI(NewPhysics):
     def parameters(self) -> tuple[ModelParameter, ...]:
         return tuple(
             ModelParameter(f"eps_{q}A_{pair}", "", 0.0, (-10.0, 10.0),
-                           f"axial NSI of ν with {q} quarks, ε^{{{q}A}}_{{{pair}}}", "quadratic")
+                           f"axial NSI of ν with {q} quarks, ε^{{{q}A}}_{{{pair}}}", "quadratic",
+                           step=0.5)
             for pair in ("ee", "mumu", "tautau") for q in ("u", "d"))
 
     def check_target(self, target: Target) -> None:

@@ -63,7 +63,7 @@ def _build(cls: type[NewPhysics], options: dict[str, Any]) -> NewPhysics:
         if isinstance(opts.get("isotopes"), str):
             opts["isotopes"] = tuple(s.strip() for s in str(opts["isotopes"]).split(","))
         if target is not None:
-            return NeutronRadius.for_target(str(target), **opts)
+            return NeutronRadius.of_target(str(target), **opts)
     return cls(**opts)
 
 

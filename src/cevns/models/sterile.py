@@ -77,9 +77,11 @@ class Sterile3p1(NewPhysics):
     def parameters(self) -> tuple[ModelParameter, ...]:
         return (
             ModelParameter("dm2_41", "eV2", 1.0, (1e-4, 1e5), "mass splitting Δm²₄₁",
-                           "nonlinear"),
-            ModelParameter("ue4_sq", "", 0.0, (0.0, 1.0), "mixing |U_e4|²", "quadratic"),
-            ModelParameter("umu4_sq", "", 0.0, (0.0, 1.0), "mixing |U_μ4|²", "quadratic"),
+                           "nonlinear", grid=(0.1, 1e3, 65), log=True),
+            ModelParameter("ue4_sq", "", 0.0, (0.0, 1.0), "mixing |U_e4|²", "quadratic",
+                           step=0.1),
+            ModelParameter("umu4_sq", "", 0.0, (0.0, 1.0), "mixing |U_μ4|²", "quadratic",
+                           step=0.1),
         )
 
     @property

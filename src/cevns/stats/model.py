@@ -21,6 +21,11 @@ JOSS 6 (2021) 2823):
 
 Counts are dimensionless (events per bin); the binning itself is the caller's (a model only
 checks that every template has the shape of the observation it will be compared to).
+
+A sample's nominal counts and its HistoSys templates may also be *parametric*
+(:mod:`cevns.stats.templates`): functions of ordinary parameters of the model, such as a
+weak mixing angle or an NSI coupling, evaluated at every call of :meth:`BinnedModel.expected`;
+:meth:`BinnedModel.frozen` evaluates them at fixed values and returns a plain model.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from cevns.stats.templates import MappedTemplate, ParametricTemplate, evaluate, is_parametric
 from cevns.types import FloatArray
 
 __all__ = [
@@ -122,12 +128,13 @@ class NormSys:
 class HistoSys:
     """Shape variation of the sample: templates at ``α = −1`` (``lo``) and ``α = +1`` (``hi``).
 
-    The templates are absolute expected counts with the sample's nominal shape.
+    The templates are absolute expected counts with the sample's nominal shape; for a
+    parametric sample they are parametric templates of the same parameters.
     """
 
     parameter: str
-    lo: FloatArray
-    hi: FloatArray
+    lo: FloatArray | ParametricTemplate
+    hi: FloatArray | ParametricTemplate
     interpolation: Literal["code0", "code4p"] = "code4p"
 
 
@@ -136,10 +143,13 @@ Modifier = NormFactor | NormSys | HistoSys
 
 @dataclass(frozen=True, eq=False)
 class Sample:
-    """A named component of the expectation: nominal counts per bin plus its modifiers."""
+    """A named component of the expectation: nominal counts per bin plus its modifiers.
+
+    ``nominal`` is an array or a :class:`~cevns.stats.templates.ParametricTemplate`.
+    """
 
     name: str
-    nominal: FloatArray
+    nominal: FloatArray | ParametricTemplate
     modifiers: tuple[Modifier, ...] = field(default_factory=tuple)
 
 
@@ -202,7 +212,23 @@ class BinnedModel:
         self.parameters: tuple[Parameter, ...] = tuple(parameters)
         self.parameter_names: tuple[str, ...] = tuple(names)
         index = {n: i for i, n in enumerate(names)}
-        self.shape: tuple[int, ...] = np.shape(samples[0].nominal)
+        init_values = {p.name: p.init for p in parameters}
+        self._parametric_nominal: list[tuple[int, ParametricTemplate]] = []
+        self._parametric_histosys: list[tuple[int, ParametricTemplate | FloatArray,
+                                              ParametricTemplate | FloatArray]] = []
+        self.template_parameters: tuple[str, ...] = ()
+
+        def resolve(obj: object, what: str) -> FloatArray:
+            if not is_parametric(obj):
+                return np.asarray(obj, dtype=np.float64)
+            template: ParametricTemplate = obj  # type: ignore[assignment]
+            missing = [n for n in template.parameters if n not in index]
+            if missing:
+                raise ValueError(f"{what}: parametric template uses unknown parameter(s) "
+                                 f"{missing}; declared: {names}")
+            return np.asarray(template(init_values), dtype=np.float64)
+
+        self.shape: tuple[int, ...] = np.shape(resolve(samples[0].nominal, "samples[0]"))
         n_bins = int(np.prod(self.shape))
         n_samples = len(samples)
         nominal = np.empty((n_samples, n_bins))
@@ -210,8 +236,13 @@ class BinnedModel:
         norm_lin: list[tuple[int, int, float, float, bool]] = []
         norm_exp: list[tuple[int, int, float, float, bool]] = []
         hist_rows: list[tuple[int, int, FloatArray, FloatArray, bool]] = []
+        template_names: list[str] = []
         for s_i, sample in enumerate(samples):
-            nom = _check_template(sample.nominal, self.shape, f"samples[{sample.name!r}]")
+            where = f"samples[{sample.name!r}]"
+            nom = _check_template(resolve(sample.nominal, where), self.shape, where)
+            if is_parametric(sample.nominal):
+                self._parametric_nominal.append((s_i, sample.nominal))  # type: ignore[arg-type]
+                template_names += sample.nominal.parameters  # type: ignore[union-attr]
             nominal[s_i] = nom.ravel()
             for mod in sample.modifiers:
                 if mod.parameter not in index:
@@ -227,11 +258,19 @@ class BinnedModel:
                     target.append((s_i, p_i, mod.lo, mod.hi, mod.interpolation == "code4"))
                 else:
                     what = f"samples[{sample.name!r}].histosys[{mod.parameter!r}]"
-                    lo = _check_template(mod.lo, self.shape, what + ".lo").ravel()
-                    hi = _check_template(mod.hi, self.shape, what + ".hi").ravel()
+                    lo = _check_template(resolve(mod.lo, what), self.shape, what + ".lo").ravel()
+                    hi = _check_template(resolve(mod.hi, what), self.shape, what + ".hi").ravel()
+                    if is_parametric(mod.lo) or is_parametric(mod.hi):
+                        self._parametric_histosys.append((len(hist_rows), mod.lo, mod.hi))
+                        for t in (mod.lo, mod.hi):
+                            if is_parametric(t):
+                                template_names += t.parameters  # type: ignore[union-attr]
                     hist_rows.append((s_i, p_i, lo - nom.ravel(), hi - nom.ravel(),
                                       mod.interpolation == "code4p"))
         self._nominal = nominal
+        self.template_parameters = tuple(dict.fromkeys(template_names))
+        self._template_index = np.array([index[n] for n in self.template_parameters],
+                                        dtype=np.intp)
         self._nf_sample = np.array([r[0] for r in norm_factor], dtype=np.intp)
         self._nf_param = np.array([r[1] for r in norm_factor], dtype=np.intp)
         self._nl_sample = np.array([r[0] for r in norm_lin], dtype=np.intp)
@@ -278,6 +317,8 @@ class BinnedModel:
     def can_populate(self) -> NDArray[np.bool_]:
         """Bins (flattened) that some sample or shape variation can make non-empty."""
         support = np.abs(self._nominal).sum(axis=0)
+        if self.template_parameters:
+            return np.ones(self.n_bins, dtype=bool)  # a parametric sample may fill any bin
         if self._hs_up.size:
             support = support + np.abs(self._hs_up).sum(axis=0) + np.abs(self._hs_dn).sum(axis=0)
         return np.asarray(support > 0)
@@ -318,17 +359,40 @@ class BinnedModel:
             np.multiply.at(factor, self._ne_sample, fe)
         return factor
 
+    def _templates_at(
+        self, x: FloatArray
+    ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+        """Nominal counts and histosys deltas with the parametric templates evaluated at ``x``."""
+        if not self.template_parameters:
+            return self._nominal, self._hs_up, self._hs_dn, self._hs_sum, self._hs_asym
+        values = dict(zip(self.template_parameters, x[self._template_index].tolist(),
+                          strict=True))
+        nominal = self._nominal.copy()
+        for s_i, template in self._parametric_nominal:
+            nominal[s_i] = np.ravel(template(values))
+        hs_up, hs_dn = self._hs_up, self._hs_dn
+        if self._parametric_histosys:
+            hs_up, hs_dn = hs_up.copy(), hs_dn.copy()
+            for row, lo, hi in self._parametric_histosys:
+                nom = nominal[self._hs_sample[row]]
+                lo_v = evaluate(lo, values).ravel()
+                hi_v = evaluate(hi, values).ravel()
+                hs_up[row] = hi_v - nom
+                hs_dn[row] = nom - lo_v
+            return (nominal, hs_up, hs_dn, 0.5 * (hs_up + hs_dn), 0.0625 * (hs_up - hs_dn))
+        return nominal, hs_up, hs_dn, self._hs_sum, self._hs_asym
+
     def sample_counts(self, x: FloatArray) -> FloatArray:
         """Expected counts per sample and bin, shape ``(n_samples, n_bins)`` (flattened bins)."""
         x = np.asarray(x, dtype=np.float64)
-        counts = self._nominal
+        counts, hs_up, hs_dn, hs_sum, hs_asym = self._templates_at(x)
         if self._hs_param.size:
             a = x[self._hs_param][:, None]
-            linear = np.where(a >= 0, a * self._hs_up, a * self._hs_dn)
+            linear = np.where(a >= 0, a * hs_up, a * hs_dn)
             if self._hs_smooth.any():
                 # pyhf code 4p: polynomial for |α| < 1, matching value, slope, curvature at ±1.
                 a2 = a * a
-                poly = a * (self._hs_sum + a * self._hs_asym * (15.0 + a2 * (3.0 * a2 - 10.0)))
+                poly = a * (hs_sum + a * hs_asym * (15.0 + a2 * (3.0 * a2 - 10.0)))
                 smooth = np.where(np.abs(a) < 1.0, poly, linear)
                 delta = np.where(self._hs_smooth[:, None], smooth, linear)
             else:
@@ -336,6 +400,36 @@ class BinnedModel:
             counts = counts + self._hs_to_sample @ delta
             counts = np.maximum(counts, 0.0)
         return counts * self.sample_factors(x)[:, None]
+
+    def frozen(self, values: Mapping[str, float]) -> BinnedModel:
+        """The model with the parametric templates evaluated at ``values``.
+
+        ``values`` may name any subset of :attr:`template_parameters`; those parameters are
+        removed (templates still depending on others stay parametric). Parameters used by a
+        modifier cannot be frozen here (fix them in the fit instead).
+        """
+        unknown = [k for k in values if k not in self.template_parameters]
+        if unknown:
+            raise ValueError(f"values: {unknown[0]!r} is not a parameter of a parametric "
+                             f"template; allowed: {list(self.template_parameters)}")
+        used = {m.parameter for smp in self.samples for m in smp.modifiers}
+        clash = [k for k in values if k in used]
+        if clash:
+            raise ValueError(f"values: {clash[0]!r} is also used by a modifier; fix it in the "
+                             "fit instead")
+        fixed = {k: float(v) for k, v in values.items()}
+
+        def restrict(obj: object) -> object:
+            return obj.restrict(fixed) if is_parametric(obj) else obj  # type: ignore[attr-defined]
+
+        samples = []
+        for smp in self.samples:
+            mods: list[Modifier] = [
+                HistoSys(m.parameter, restrict(m.lo), restrict(m.hi),  # type: ignore[arg-type]
+                         m.interpolation) if isinstance(m, HistoSys) else m
+                for m in smp.modifiers]
+            samples.append(Sample(smp.name, restrict(smp.nominal), tuple(mods)))  # type: ignore[arg-type]
+        return BinnedModel(samples, [p for p in self.parameters if p.name not in fixed])
 
     def expected(self, x: FloatArray) -> FloatArray:
         """Total expected counts per bin (flattened, shape ``(n_bins,)``)."""
@@ -348,7 +442,12 @@ class BinnedModel:
         return {s.name: counts[i].reshape(self.shape) for i, s in enumerate(self.samples)}
 
 
-def _pad(values: FloatArray, offset: int, total: int) -> FloatArray:
+def _pad(values: FloatArray | ParametricTemplate, offset: int, total: int,
+         rename: dict[str, str] | None = None) -> FloatArray | ParametricTemplate:
+    if is_parametric(values):
+        template: ParametricTemplate = values  # type: ignore[assignment]
+        names = tuple(((rename or {}).get(n, n), n) for n in template.parameters)
+        return MappedTemplate(template, offset, total, names)
     out = np.zeros(total)
     flat = np.asarray(values, dtype=np.float64).ravel()
     out[offset:offset + flat.size] = flat
@@ -391,18 +490,20 @@ def combine_models(
                     f"{cname!r} ({q}) and before ({params[q.name]})"
                 )
             params[q.name] = q
+        names = {p.name: rename(p.name) for p in m.parameters}
         for smp in m.samples:
             mods: list[Modifier] = []
             for mod in smp.modifiers:
                 if isinstance(mod, HistoSys):
-                    mods.append(HistoSys(rename(mod.parameter), _pad(mod.lo, offset, total),
-                                         _pad(mod.hi, offset, total), mod.interpolation))
+                    mods.append(HistoSys(rename(mod.parameter),
+                                         _pad(mod.lo, offset, total, names),
+                                         _pad(mod.hi, offset, total, names), mod.interpolation))
                 elif isinstance(mod, NormSys):
                     mods.append(NormSys(rename(mod.parameter), mod.lo, mod.hi,
                                         mod.interpolation))
                 else:
                     mods.append(NormFactor(rename(mod.parameter)))
-            samples.append(Sample(f"{cname}/{smp.name}", _pad(smp.nominal, offset, total),
+            samples.append(Sample(f"{cname}/{smp.name}", _pad(smp.nominal, offset, total, names),
                                   tuple(mods)))
         slices[cname] = slice(offset, offset + m.n_bins)
         offset += m.n_bins

@@ -57,6 +57,10 @@ def to_pyhf_workspace(
     """
     model = likelihood.model
     model.index(poi)
+    if model.template_parameters:
+        raise ValueError(
+            f"likelihood: parametric templates in {list(model.template_parameters)} have no "
+            "pyhf equivalent; export model.frozen({...}) at fixed values instead")
     params = {p.name: p for p in model.parameters}
     if params[poi].constraint is not None:
         raise ValueError(f"poi: {poi!r} is constrained; the parameter of interest must be free")
@@ -98,9 +102,9 @@ def to_pyhf_workspace(
                     notes.append(f"{sample.name}/{p.name}: code0 histosys exported for pyhf's "
                                  "code 4p (agrees at α = 0 and for |α| ≥ 1)")
                 mods.append({"name": p.name, "type": "histosys",
-                             "data": {"lo_data": np.ravel(mod.lo).tolist(),
-                                      "hi_data": np.ravel(mod.hi).tolist()}})
-        samples.append({"name": sample.name, "data": np.ravel(sample.nominal).tolist(),
+                             "data": {"lo_data": np.ravel(np.asarray(mod.lo)).tolist(),
+                                      "hi_data": np.ravel(np.asarray(mod.hi)).tolist()}})
+        samples.append({"name": sample.name, "data": np.ravel(np.asarray(sample.nominal)).tolist(),
                         "modifiers": mods})
     if notes and not approximate:
         raise ValueError(
