@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint pytest bench clean
+.PHONY: demo test lint pytest bench baseline clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ pytest: $(STAMP)
 ## Timed benchmarks (pytest-benchmark); figures go in the issue notes.
 bench: $(STAMP)
 	$(BIN)/python -m pytest benchmarks --benchmark-enable --benchmark-only --benchmark-columns=min,median,mean,rounds
+
+## Re-render the figure baselines of the visual regression test (look at each changed PNG
+## in tests/plotting/baseline/ before committing it).
+baseline: $(STAMP)
+	CEVNS_UPDATE_BASELINES=1 $(BIN)/python -m pytest tests/plotting/test_figures.py -q
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .benchmarks

@@ -27,6 +27,7 @@ from cevns.plotting.style import (
     BAND_COLOURS,
     COMPONENT_COLOURS,
     DATA_COLOUR,
+    analysis_title,
     axis_label,
     component_colour,
     component_label,
@@ -34,12 +35,19 @@ from cevns.plotting.style import (
 from cevns.types import FloatArray
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
     from cevns.experiments.analysis import Analysis, AnalysisResult, Axis, Channel
     from cevns.stats.likelihood import ProfileScan
 
-__all__ = ["plot_analysis", "profile_figure", "projection_figure"]
+__all__ = [
+    "data_points",
+    "legend_covers_data",
+    "plot_analysis",
+    "profile_figure",
+    "projection_figure",
+]
 
 _SIGNAL = "cevns"
 
@@ -103,7 +111,7 @@ def projection_figure(
         top.set_ylim(bottom=0.0, top=1.12 * float(np.max((np.maximum(stack, data)
                                                             + np.sqrt(data)) / width)))
         if title:
-            top.set_title(title)
+            fig.suptitle(title)  # above the legend (constrained layout keeps them apart)
 
         excess = data - background
         bottom.axhline(0.0, color="grey", lw=0.8)
@@ -116,6 +124,12 @@ def projection_figure(
                           ls="--", label=f"Standard-Model CEvNS ({standard_model.sum():.0f})")
         bottom.errorbar(centres, excess / width, yerr=np.sqrt(data) / width, fmt="o", ms=3.5,
                         color=DATA_COLOUR, label="Data − fitted backgrounds")
+        high = np.concatenate([(excess + np.sqrt(data)) / width, signal / width])
+        if standard_model is not None:
+            high = np.concatenate([high, standard_model / width])
+        low = float(np.min(np.append((excess - np.sqrt(data)) / width, 0.0)))
+        peak = float(np.max(high)) if high.size else 1.0
+        bottom.set_ylim(low - 0.05 * (peak - low), peak + 0.45 * (peak - low))  # room for legend
         bottom.set_ylabel(ylabel)
         bottom.set_xlabel(axis_label(axis.name, axis.unit))
         bottom.set_xlim(edges[0], edges[-1])
@@ -125,34 +139,47 @@ def projection_figure(
     return fig
 
 
-def _move_legend_off_data(ax: object) -> None:
-    """Keep a 'best' legend of ``ax`` only if it covers no data point; otherwise put it above.
+def data_points(ax: Axes) -> FloatArray:
+    """Display coordinates of every data point of ``ax``: line vertices and the ends of
+    error bars (filled histograms are not data and may sit under a legend)."""
+    from matplotlib.collections import LineCollection
 
-    The check draws the figure once and tests every point of every line/errorbar against
-    the legend's box.
+    pts = [np.asarray(line.get_xydata(), dtype=np.float64).reshape(-1, 2)
+           for line in ax.get_lines()]
+    for coll in ax.collections:
+        if isinstance(coll, LineCollection):
+            pts += [np.asarray(seg, dtype=np.float64).reshape(-1, 2)
+                    for seg in coll.get_segments()]
+    data = np.concatenate(pts) if pts else np.empty((0, 2))
+    data = data[np.all(np.isfinite(data), axis=1)]
+    return np.asarray(ax.transData.transform(data), dtype=np.float64).reshape(-1, 2)
+
+
+def legend_covers_data(ax: Axes) -> bool:
+    """True when the legend of ``ax`` lies over a data point or error-bar end of ``ax``.
+
+    Draws the figure once (layout must be final to know where the legend is).
     """
-    from matplotlib.axes import Axes
-
-    assert isinstance(ax, Axes)
     legend = ax.get_legend()
     if legend is None:
-        return
+        return False
     fig = ax.get_figure()
     assert fig is not None
-    fig.canvas.draw_without_rendering() if hasattr(fig.canvas, "draw_without_rendering") \
-        else fig.canvas.draw()
+    fig.canvas.draw()
     box = legend.get_window_extent()
-    points = [np.asarray(line.get_xydata(), dtype=np.float64).reshape(-1, 2)
-              for line in ax.get_lines()]
-    pts = np.concatenate(points) if points else np.empty((0, 2))
-    if pts.size:
-        disp = ax.transData.transform(pts)
-        inside = ((disp[:, 0] >= box.x0) & (disp[:, 0] <= box.x1)
-                  & (disp[:, 1] >= box.y0) & (disp[:, 1] <= box.y1))
-        if not inside.any():
-            return
-    legend.remove()
-    legend_above(ax, ncol=2)
+    disp = data_points(ax)
+    inside = ((disp[:, 0] >= box.x0) & (disp[:, 0] <= box.x1)
+              & (disp[:, 1] >= box.y0) & (disp[:, 1] <= box.y1))
+    return bool(inside.any())
+
+
+def _move_legend_off_data(ax: Axes) -> None:
+    """Keep a 'best' legend of ``ax`` only if it covers no data; otherwise put it above."""
+    if legend_covers_data(ax):
+        legend = ax.get_legend()
+        assert legend is not None
+        legend.remove()
+        legend_above(ax, ncol=2)
 
 
 def profile_figure(
@@ -190,10 +217,11 @@ def profile_figure(
         ax.plot(x, q, color="k", label="Profile likelihood")
         with contextlib.suppress(AttributeError, ValueError):
             best = scan.best_fit.value(scan.parameter)
-        ax.plot([best], [0.0], "o", color="k", ms=5, label=f"Best fit μ = {best:.2f}")
+        ax.plot([best], [0.0], "o", color="k", ms=6, clip_on=False, zorder=5,
+                label=f"Best fit μ = {best:.2f}")
         ax.axvline(1.0, color=COMPONENT_COLOURS[_SIGNAL], ls="--", label="Standard Model (μ = 1)")
-        ymax = max(5.0, float(np.nanmax(q)) * 1.05) if q.size else 5.0
-        ymax = min(ymax, 30.0)
+        # the region that matters: up to a little beyond 3σ (q = 9), at least q = 5
+        ymax = min(max(5.0, float(np.nanmax(q)) * 1.05), 12.0) if q.size else 5.0
         for level, text in ((1.0, "1σ"), (4.0, "2σ")):
             ax.axhline(level, color="grey", ls=":", lw=1.0)
             ax.annotate(text, (1.0, level), xycoords=("axes fraction", "data"),
@@ -203,7 +231,7 @@ def profile_figure(
         ax.set_xlabel(parameter_label)
         ax.set_ylabel("−2 Δln L")
         if title:
-            ax.set_title(title)
+            fig.suptitle(title)
         legend_above(ax, ncol=2)
     return fig
 
@@ -251,13 +279,15 @@ def plot_analysis(
 
             sm = sum((part(v) for k, v in sm_all.items()
                       if k.startswith(prefix) and _is_signal(k)), np.zeros(ch.shape))
-            views.append((f"{analysis.name}_{cname}", f"{analysis.name} ({cname})", ch.axes,
+            views.append((f"{analysis.name}_{cname}",
+                          f"{analysis_title(analysis.name)}: {analysis_title(cname)}", ch.axes,
                           part(observed),
                           {k[len(prefix):]: part(v) for k, v in fitted_all.items()
                            if k.startswith(prefix)}, sm))
     else:
         sm = sum((v for k, v in sm_all.items() if _is_signal(k)), np.zeros(observed.shape))
-        views.append((analysis.name, analysis.name, analysis.axes, np.asarray(observed),
+        views.append((analysis.name, analysis_title(analysis.name), analysis.axes,
+                      np.asarray(observed),
                       dict(fitted_all), np.asarray(sm)))
     written: list[Path] = []
     for stem, title, axes, data, components, sm in views:
@@ -271,7 +301,8 @@ def plot_analysis(
             written += [p for p in paths if p.suffix == ".png"]
     if result.profile is not None:
         mu, lo, hi = result.signal_strength
-        fig = profile_figure(result.profile, (mu + lo, mu + hi), title=analysis.name)
+        fig = profile_figure(result.profile, (mu + lo, mu + hi),
+                             title=analysis_title(analysis.name))
         paths = save_figure(fig, folder, f"{analysis.name}_profile", prov,
                             title=f"{analysis.name}: profile likelihood")
         written += [p for p in paths if p.suffix == ".png"]

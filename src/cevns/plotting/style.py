@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from cevns.flavours import Flavour
 
 __all__ = [
+    "ANALYSIS_TITLES",
     "AXIS_LABELS",
     "BAND_COLOURS",
     "COMPONENT_COLOURS",
@@ -25,6 +26,7 @@ __all__ = [
     "FLAVOUR_COLOURS",
     "RC_PARAMS",
     "TOTAL_COLOUR",
+    "analysis_title",
     "axis_label",
     "component_colour",
     "component_label",
@@ -86,6 +88,15 @@ AXIS_LABELS: dict[tuple[str, str], str] = {
     ("F90", ""): "F90 (prompt light fraction)",
     ("neutrino_energy", "MeV"): "Neutrino energy [MeV]",
     ("bin", ""): "Bin index",
+}
+
+#: Figure titles of the analyses and the channels of a combined analysis.
+ANALYSIS_TITLES: dict[str, str] = {
+    "coherent-csi-2021": "COHERENT CsI[Na], 2021 data release",
+    "coherent-lar-2020": "COHERENT CENNS-10 liquid argon, 2020 data release",
+    "coherent-joint-csi2021-lar2020": "COHERENT CsI[Na] 2021 + CENNS-10 2020, joint fit",
+    "csi": "CsI[Na]",
+    "lar": "CENNS-10 liquid argon",
 }
 
 #: matplotlib ``rcParams`` of every figure: matplotlib's bundled DejaVu Sans (identical
@@ -158,6 +169,11 @@ def flavour_label(flavour: Flavour | str) -> str:
     sub = {"e": "e", "mu": r"\mu", "tau": r"\tau"}[fl.lepton]
     nu = r"\bar{\nu}" if fl.is_antineutrino else r"\nu"
     return f"${nu}_{{{sub}}}$"
+
+
+def analysis_title(name: str) -> str:
+    """Figure title of an analysis or channel (its name when none is registered)."""
+    return ANALYSIS_TITLES.get(name, name)
 
 
 def axis_label(name: str, unit: str = "") -> str:
