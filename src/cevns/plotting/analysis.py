@@ -16,6 +16,7 @@ levels marked.
 from __future__ import annotations
 
 import contextlib
+import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -110,8 +111,8 @@ def projection_figure(
         top.set_ylabel(ylabel)
         top.set_ylim(bottom=0.0, top=1.12 * float(np.max((np.maximum(stack, data)
                                                             + np.sqrt(data)) / width)))
-        if title:
-            fig.suptitle(title)  # above the legend (constrained layout keeps them apart)
+        if title:  # above the legend (constrained layout keeps them apart)
+            fig.suptitle(textwrap.fill(title, 60))
 
         excess = data - background
         bottom.axhline(0.0, color="grey", lw=0.8)
@@ -187,6 +188,8 @@ def profile_figure(
     interval: tuple[float, float] | None = None,
     *,
     parameter_label: str = "CEvNS signal strength μ",
+    reference: float | None = 1.0,
+    reference_label: str = "Standard Model (μ = 1)",
     title: str = "",
 ) -> Figure:
     """Profile likelihood ``−2 Δln L`` of the signal strength, μ = 1 (SM) and the interval.
@@ -199,9 +202,14 @@ def profile_figure(
         68.3 % interval ``(low, high)`` to shade (default: where ``q ≤ 1`` on the scan).
     parameter_label
         x-axis label.
+    reference, reference_label
+        Value marked by a dashed line (the Standard Model, μ = 1); ``None``: no line.
+    title
+        Figure title.
     """
     x = np.asarray(scan.values, dtype=float)
     q = np.asarray(scan.q, dtype=float)
+    symbol = "μ" if reference_label.endswith("(μ = 1)") else scan.parameter
     best = float(x[int(np.argmin(q))])
     if interval is None:
         try:
@@ -214,12 +222,16 @@ def profile_figure(
             lo, hi = interval
             ax.axvspan(lo, hi, color=BAND_COLOURS["interval"], alpha=0.15, lw=0,
                        label=f"68.3 % CL: [{lo:.2f}, {hi:.2f}]")
-        ax.plot(x, q, color="k", label="Profile likelihood")
+        # a coarse scan shows its points, so nobody reads the straight segments as computed
+        ax.plot(x, q, "-o" if x.size < 15 else "-", ms=3, color="k", label="Profile likelihood")
         with contextlib.suppress(AttributeError, ValueError):
             best = scan.best_fit.value(scan.parameter)
         ax.plot([best], [0.0], "o", color="k", ms=6, clip_on=False, zorder=5,
-                label=f"Best fit μ = {best:.2f}")
-        ax.axvline(1.0, color=COMPONENT_COLOURS[_SIGNAL], ls="--", label="Standard Model (μ = 1)")
+                label=f"Best fit {symbol} = {best:.2f}" if symbol == "μ"
+                else f"Best fit {symbol} = {best:.3g}")
+        if reference is not None:
+            ax.axvline(reference, color=COMPONENT_COLOURS[_SIGNAL], ls="--",
+                       label=reference_label)
         # the region that matters: up to a little beyond 3σ (q = 9), at least q = 5
         ymax = min(max(5.0, float(np.nanmax(q)) * 1.05), 12.0) if q.size else 5.0
         for level, text in ((1.0, "1σ"), (4.0, "2σ")):
@@ -231,7 +243,7 @@ def profile_figure(
         ax.set_xlabel(parameter_label)
         ax.set_ylabel("−2 Δln L")
         if title:
-            fig.suptitle(title)
+            fig.suptitle(textwrap.fill(title, 60))
         legend_above(ax, ncol=2)
     return fig
 
@@ -280,7 +292,7 @@ def plot_analysis(
             sm = sum((part(v) for k, v in sm_all.items()
                       if k.startswith(prefix) and _is_signal(k)), np.zeros(ch.shape))
             views.append((f"{analysis.name}_{cname}",
-                          f"{analysis_title(analysis.name)}: {analysis_title(cname)}", ch.axes,
+                          f"{analysis_title(cname)} (joint fit)", ch.axes,
                           part(observed),
                           {k[len(prefix):]: part(v) for k, v in fitted_all.items()
                            if k.startswith(prefix)}, sm))
@@ -301,8 +313,14 @@ def plot_analysis(
             written += [p for p in paths if p.suffix == ".png"]
     if result.profile is not None:
         mu, lo, hi = result.signal_strength
-        fig = profile_figure(result.profile, (mu + lo, mu + hi),
-                             title=analysis_title(analysis.name))
+        is_mu = result.profile.parameter.rsplit("/", 1)[-1].startswith("mu")
+        title = analysis_title(analysis.name)
+        if is_mu:
+            fig = profile_figure(result.profile, (mu + lo, mu + hi), title=title)
+        else:  # a model parameter of interest: no Standard-Model line at 1
+            fig = profile_figure(result.profile, (mu + lo, mu + hi), title=title,
+                                 parameter_label=result.profile.parameter, reference=None,
+                                 reference_label="")
         paths = save_figure(fig, folder, f"{analysis.name}_profile", prov,
                             title=f"{analysis.name}: profile likelihood")
         written += [p for p in paths if p.suffix == ".png"]
