@@ -8,10 +8,10 @@ JHEP 0512 (2005) 021, Eq. 1; K. Scholberg, MPA Summer School 2021)::
 with ``G_V``, ``G_A`` from the model (form factors inside) and ``G_A → −G_A`` for
 antineutrinos. The prefactor is ``G_F² M / 2π`` for the nucleon couplings of
 :mod:`cevns.physics.couplings` (``g_V^n ≈ −½``): with ``G_A = 0`` and ``F = 1``
-it integrates to Freedman's ``G_F² E² Q_W² / 4π`` (tested). Scholberg, MPA Summer School 2021 prints
-``G_F² M / π`` and Jeong, K-Neutrino Symposium 2024 drops the ¼ of ``Q_W²/4``: both are 2× and 4×
-too
-large respectively (a normalisation trap when copying slide formulas).
+it integrates to Freedman's ``G_F² E² Q_W² / 4π`` (tested). The slides of
+K. Scholberg (MPA Summer School 2021) print ``G_F² M / π`` and those of H. Jeong (K-Neutrino
+Symposium 2024) drop the ¼ of ``Q_W²/4``: 2× and 4× too large respectively (a normalisation
+trap when copying slide formulas).
 
 Units: energies MeV, cross sections cm² (``dσ/dT`` in cm²/MeV).
 """

@@ -27,8 +27,7 @@ Components
     Release PDFs, PE × time factorised (the release gives the two projections), the time PDF
     multiplied by the timing efficiency; normalised to the prior predictions 18.4 ± 4.6 BRN and
     5.6 ± 2.0 NIN (Konovalov, COHERENT talk 2021 table; ±25 % / ±36 % in the release README):
-    ``brn_norm`` and
-    ``nin_norm`` Gaussian-constrained.
+    ``brn_norm`` and ``nin_norm`` Gaussian-constrained.
 
 Timing efficiency (release companion parameters, README): 1 below 0.52 µs, then
 ``exp(−0.0494 µs⁻¹ (t − 0.52 µs))``.

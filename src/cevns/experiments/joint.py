@@ -1,9 +1,8 @@
 """Joint CsI 2021 + CENNS-10 2020 fit with the SNS neutrino-flux nuisance shared.
 
-Both detectors see the same SNS πDAR source, whose normalisation (±10 %: Konovalov, COHERENT talk
-2021 for CsI,
-0.09 ± 0.009 ν/flavour/POT in the LAr release) is one common nuisance ``flux`` here. The two
-channels are concatenated into one HistFactory-style model
+Both detectors see the same SNS πDAR source, whose normalisation (±10 %: Konovalov,
+COHERENT talk 2021 for CsI, 0.09 ± 0.009 ν/flavour/POT in the LAr release) is one common
+nuisance ``flux`` here. The two channels are concatenated into one HistFactory-style model
 (:func:`cevns.stats.model.combine_models`); every other nuisance stays per detector.
 
 Signal strengths: by default one ``mu_cevns`` scales both CEvNS predictions (a test of the SM

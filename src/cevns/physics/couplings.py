@@ -1,7 +1,7 @@
 """Neutrino–nucleon neutral-current couplings and the schemes that fix them.
 
-The CEvNS weak charges are built from four nucleon couplings (Barranco, Miranda, Rashba, JHEP 0512
-(2005) 021)::
+The CEvNS weak charges are built from four nucleon couplings (Barranco, Miranda,
+Rashba, JHEP 0512 (2005) 021)::
 
     G_V = g_V^p Z F_p + g_V^n N F_n,    G_A = g_A^p (Z₊ − Z₋) + g_A^n (N₊ − N₋)
 
@@ -10,21 +10,20 @@ Available schemes:
 
 * :class:`TreeLevel` — ``g_V^p = ½ − 2 sin²θ_W``, ``g_V^n = −½``, ``g_A^{p,n} = ±½``,
   with ``sin²θ_W`` a parameter (default the PDG low-energy MS-bar value 0.23857).
-* :class:`FixedCouplings` — the same four numbers for every flavour; the Scholberg, MPA Summer
-School 2021
-  radiatively corrected set of Barranco, Miranda & Rashba, JHEP 0512 (2005) 021
-  (``g_V^p = 0.0298``, ``g_V^n = −0.5117``, ``g_A^p = 0.4955``, ``g_A^n = −0.5121``) is
-  :data:`BARRANCO_2005`; any user set is a ``FixedCouplings`` too.
+* :class:`FixedCouplings` — the same four numbers for every flavour; the radiatively
+  corrected set quoted by K. Scholberg (MPA Summer School 2021), that of Barranco, Miranda &
+  Rashba, JHEP 0512 (2005) 021 (``g_V^p = 0.0298``, ``g_V^n = −0.5117``, ``g_A^p = 0.4955``,
+  ``g_A^n = −0.5121``), is :data:`BARRANCO_2005`; any user set is a ``FixedCouplings`` too.
 * :class:`ChargeRadiusCorrected` — a flavour-independent base set plus a
   flavour-dependent shift of ``g_V^p`` from the neutrino charge radius.
   :data:`CHARGE_RADIUS_SCHEMES` lists the named shift sets with their citations;
   :data:`ERLER_SU_2013` (the default of :class:`~cevns.models.StandardModel`) is the
   PDG-2015/Erler–Su set with the Erler charge-radius shifts, exactly as in the
   COHERENT collaboration's reference code (``sm_vector_couplings``/``chgradcorr`` of
-  ``xscns.cc``): ``g_V^p(ν_μ) = 0.01836 + 0.0114381 = 0.0298``, the Scholberg, MPA Summer School
-  2021 value.
+  ``xscns.cc``): ``g_V^p(ν_μ) = 0.01836 + 0.0114381 = 0.0298``, the value quoted
+  by Scholberg (2021).
 
-Note the Scholberg, MPA Summer School 2021 set already contains the ν_μ charge-radius term; adding a
+Note the Barranco et al. set already contains the ν_μ charge-radius term; adding a
 charge-radius shift on top of :data:`BARRANCO_2005` would count it twice.
 """
 

@@ -3,9 +3,8 @@
 The catalogue ships as ``cevns/data/sources/facilities.toml`` (origin of every field in
 its ``cite`` tables and in ``cevns/data/README.md``): SNS today, after the Proton Power
 Upgrade, its first target at 45 Hz and its Second Target Station, CSNS, ISIS,
-LANSCE-Lujan (the CCM site) and the LANSCE row of Efremenko, NuINT 2024, J-PARC MLF and ESS, each
-with
-proton energy, beam power, repetition rate and pulse structure.
+LANSCE-Lujan (the CCM site) and the LANSCE row of Efremenko's table (NuINT 2024), J-PARC MLF
+and ESS, each with proton energy, beam power, repetition rate and pulse structure.
 
 >>> from cevns.sources.facilities import facility
 >>> sns = facility("sns")               # a StoppedPionSource
