@@ -3,21 +3,29 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+DOCS_STAMP := $(VENV)/.installed-docs-stamp
+SITE   ?= site
 
-.PHONY: demo test lint pytest bench baseline clean
+.PHONY: demo test lint pytest bench baseline docs clean
 
+# `make demo` installs the library with its test extras only; `make test` and `make docs` add
+# the documentation tools (the `docs` extra).
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
+$(DOCS_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,docs]'
+	@touch $(DOCS_STAMP)
+
 ## Run the main job on built-in defaults.
 demo: $(STAMP)
 	$(BIN)/cevns demo
 
-## The whole test suite: lint, type check, tests (benchmarks run once as tests).
-test: lint pytest
+## The whole test suite: lint, type check, tests (benchmarks run once as tests), docs build.
+test: lint pytest docs
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -35,5 +43,9 @@ bench: $(STAMP)
 baseline: $(STAMP)
 	CEVNS_UPDATE_BASELINES=1 $(BIN)/python -m pytest tests/plotting/test_figures.py -q
 
+## The documentation site (MkDocs, warnings are errors, offline) into $(SITE)/.
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $(SITE)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .benchmarks
+	rm -rf $(VENV) $(SITE) .pytest_cache .mypy_cache .ruff_cache .benchmarks
