@@ -45,7 +45,7 @@ baseline: $(STAMP)
 
 ## The documentation site (MkDocs, warnings are errors, offline) into $(SITE)/.
 docs: $(DOCS_STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $(SITE)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir $(SITE)  # no --quiet: it would hide the warnings from --strict
 
 clean:
 	rm -rf $(VENV) $(SITE) .pytest_cache .mypy_cache .ruff_cache .benchmarks

@@ -96,6 +96,8 @@ class NeutronRadius(NewPhysics):
         Parameter name (``"r_n"``); distinct names let two radius models compose (a joint fit
         of CsI and Ar).
 
+    Notes
+    -----
     The null value of each parameter is the Standard-Model default (Helm with the
     Lewin–Smith box radius); for a shared radius it is the mean of the listed isotopes' defaults,
     so only the per-isotope model reproduces the Standard Model exactly at its null.

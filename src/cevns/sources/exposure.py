@@ -6,9 +6,8 @@ or as a run time at a beam power. The conversions are exact:
 
     POT = E_beam / E_p,        E_beam = P × t,        POT rate = P / E_p
 
-(``POT = E_beam / E_p``). Example: the COHERENT CsI 2021 exposure, 13.99 GWh at
-0.984 GeV, is 3.195 × 10²³ POT (PRL 129 (2022) 081801; ``../shared/data/README.md``:
-"13.99 GWh (≈ 3.20 × 10²³ POT)").
+Example: the COHERENT CsI 2021 exposure, 13.99 GWh at 0.984 GeV, is 3.195 × 10²³ POT
+(PRL 129 (2022) 081801; the release README: "13.99 GWh (≈ 3.20 × 10²³ POT)").
 
 Units: energies in MeV, power in MeV/ns (``cevns.units.MW``), times in ns.
 

@@ -125,9 +125,8 @@ class NeutrinoYield:
         return self.per_flavour * self.relative_uncertainty
 
 
-#: COHERENT CsI 2017 data release / Science 2017: 0.08 ± 0.008 ν/flavour/POT (Scholberg, MPA Summer
-#: School 2021
-#: slide "0.08 neutrinos per flavor per proton on target")
+#: COHERENT CsI 2017 data release / Science 2017: 0.08 ± 0.008 ν/flavour/POT (slide "0.08
+#: neutrinos per flavor per proton on target" of K. Scholberg, MPA Summer School 2021).
 YIELD_CSI_2017 = NeutrinoYield(
     0.08, 0.10, "COHERENT CsI 2017 (Science 357 (2017) 1123): 0.08 ± 0.008"
 )
