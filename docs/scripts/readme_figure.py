@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from cevns.experiments.csi2021 import build_csi_2021
-from cevns.experiments.plots import plot_analysis
+from cevns.plotting import plot_analysis
 
 ROOT = Path(__file__).resolve().parents[2]
 
