@@ -34,7 +34,7 @@ lint: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
 
-## Timed benchmarks (pytest-benchmark); figures go in the issue notes.
+## Timed benchmarks (pytest-benchmark), reported as ratios to the naive path of the same run.
 bench: $(STAMP)
 	$(BIN)/python -m pytest benchmarks --benchmark-enable --benchmark-only --benchmark-columns=min,median,mean,rounds
 
