@@ -359,9 +359,19 @@ def register(app: typer.Typer) -> None:
         if output is not None:
             write_prediction(pred, output, label, windows)
         if plot is not None:
+            import hashlib
+
+            from ..detectors.catalogue import builtin_text
+            from ..plotting.figure import Provenance, file_sha256
             from ..plotting.prediction import plot_prediction
 
-            plot_prediction(pred, plot)
+            source_file = Path(detector)
+            origin = ("file sha256 " + file_sha256(source_file) if source_file.is_file()
+                      else "built-in, sha256 "
+                      + hashlib.sha256(builtin_text(detector.lower()).encode()).hexdigest())
+            plot_prediction(pred, plot, Provenance(
+                description=f"CEvNS prediction for {det.name}, exposure {label}",
+                data={detector: origin}))
         if as_json:
             typer.echo(json.dumps(prediction_payload(pred, label, windows), indent=2))
         else:

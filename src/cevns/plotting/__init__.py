@@ -42,6 +42,7 @@ from typing import Any
 
 __all__ = [
     "Provenance",
+    "file_sha256",
     "legend_above",
     "new_figure",
     "output_paths",
@@ -58,6 +59,7 @@ __all__ = [
 
 _WHERE = {
     "Provenance": "figure",
+    "file_sha256": "figure",
     "legend_above": "figure",
     "new_figure": "figure",
     "output_paths": "figure",

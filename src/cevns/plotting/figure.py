@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMATS",
     "Provenance",
+    "file_sha256",
     "legend_above",
     "new_figure",
     "output_paths",
@@ -103,6 +104,17 @@ class Provenance:
                 out[f"Data {k}"[:79]] = v
             return out
         raise ValueError(f"format: must be one of {', '.join(FORMATS)}, got {fmt!r}")
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex sha256 of a file (for :attr:`Provenance.data`)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 @contextmanager
