@@ -62,8 +62,10 @@ def test_null_model_analysis_equals_standard_model(csi) -> None:  # type: ignore
     for name, pois in (("nsi", ["eps_uV_ee", "eps_dV_ee"]), ("magnetic-moment", ["mu_nue"]),
                        ("charge-radius", ["r2_numu"]), ("zprime", ["g_zp"]),
                        ("sterile", ["ue4_sq", "umu4_sq"])):
-        ana = csi.with_model(name, pois=pois)
-        got = ana.model.expected_by_sample(ana.model.vector({}))["cevns"]
+        model = get_model(name)
+        ana = csi.with_model(model, pois=pois)
+        null = {p: model.parameter(p).null for p in pois}
+        got = ana.model.expected_by_sample(ana.model.vector(null))["cevns"]
         np.testing.assert_allclose(got, sm, rtol=1e-12, err_msg=name)
 
 

@@ -139,7 +139,9 @@ def model_parameters(
     template: QuadraticTemplate | InterpolatedTemplate,
 ) -> list[Parameter]:
     """Free, bounded fit parameters for the POIs (start: the model's values; a nonlinear
-    POI is bounded by its template grid)."""
+    POI is bounded by its template grid). A coupling that enters squared (``power`` 2, a
+    mediator ``g``) starts at its natural step instead of 0, where its gradient vanishes
+    and a minimiser would not move."""
     out = []
     values = model.values()
     for n in pois:
@@ -148,6 +150,8 @@ def model_parameters(
         if isinstance(template, InterpolatedTemplate) and template.parameter == n:
             lo, hi = template.range
         start = min(max(values[n], lo), hi)
+        if p.power % 2 == 0 and start == 0.0:
+            start = min(p.step, hi)
         out.append(Parameter(n, start, (lo, hi)))
     return out
 
@@ -167,25 +171,35 @@ def profile_intervals(
 ) -> list[dict[str, object]]:
     """Profile-likelihood intervals at each CL (Wilks, one parameter: ``q ≤ χ²₁(CL)``).
 
-    An end where the scan does not cross the level is reported as ``None`` with
-    ``"open": true`` (the interval reaches the scanned range, e.g. a one-sided limit at a
-    physical boundary such as ``μ_ν ≥ 0``).
+    ``segments`` lists every disjoint allowed range (NSI and charge radii have two minima,
+    where the weak charge changes sign); ``low``/``high`` are the outermost ends. An end that
+    the scan does not cross is ``None`` with ``"open": true`` (a one-sided limit at a physical
+    boundary such as ``μ_ν ≥ 0``, or a range wider than the scan).
     """
     out: list[dict[str, object]] = []
-    x, q = np.asarray(scan.values), np.asarray(scan.q)
-    i_min = int(np.argmin(q))
+    x, q = np.asarray(scan.values, dtype=np.float64), np.asarray(scan.q, dtype=np.float64)
     for cl in levels:
         level = float(chi2.ppf(cl, 1))
-        ends: list[float | None] = []
-        for qs, xs in ((q[: i_min + 1][::-1], x[: i_min + 1][::-1]), (q[i_min:], x[i_min:])):
-            above = np.nonzero(qs > level)[0]
-            if above.size == 0:
-                ends.append(None)
+        inside = q <= level
+        segments: list[list[float | None]] = []
+        i = 0
+        while i < x.size:
+            if not inside[i]:
+                i += 1
                 continue
-            k = int(above[0])
-            ends.append(float(np.interp(level, [qs[k - 1], qs[k]], [xs[k - 1], xs[k]])))
+            j = i
+            while j + 1 < x.size and inside[j + 1]:
+                j += 1
+            lo = None if i == 0 else float(np.interp(level, [q[i], q[i - 1]], [x[i], x[i - 1]]))
+            hi = None if j == x.size - 1 else float(
+                np.interp(level, [q[j], q[j + 1]], [x[j], x[j + 1]]))
+            segments.append([lo, hi])
+            i = j + 1
+        low = segments[0][0] if segments else None
+        high = segments[-1][1] if segments else None
         out.append({"parameter": scan.parameter, "cl": cl, "method": "profile likelihood, "
                     "Wilks (q ≤ χ²₁ quantile), all nuisances profiled",
-                    "best_fit": float(x[i_min]), "low": ends[0], "high": ends[1],
-                    "open": ends[0] is None or ends[1] is None})
+                    "best_fit": float(x[int(np.argmin(q))]), "low": low, "high": high,
+                    "segments": segments,
+                    "open": any(a is None or b is None for a, b in segments)})
     return out
