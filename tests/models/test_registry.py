@@ -107,3 +107,23 @@ def test_cli_models_catalogue() -> None:
     assert table.exit_code == 0 and "sin2_theta_w" in table.output
     bad = runner.invoke(app, ["models", "warp"])
     assert bad.exit_code == 2 and "unknown model" in bad.output
+
+
+def test_model_from_toml_file(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from cevns.models.registry import load_model_file
+
+    folder = Path(str(tmp_path))
+    good = folder / "zp.toml"
+    good.write_text('[model]\nname = "zprime"\ncoupling = "B-L"\nmass_zp = 50.0\n'
+                    'pois = ["g_zp"]\n', encoding="utf-8")
+    model, pois = load_model_file(good)
+    assert model.values()["mass_zp"] == 50.0 and pois == ["g_zp"]
+    bad = folder / "bad.toml"
+    bad.write_text('[model]\nname = "zprime"\nmass_zp = -1.0\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"mass_zp: -1\.0 is outside the allowed range"):
+        load_model_file(bad)
+    with pytest.raises(ValueError, match="needs a \\[model\\] table"):
+        (folder / "empty.toml").write_text("x = 1\n", encoding="utf-8")
+        load_model_file(folder / "empty.toml")

@@ -58,7 +58,8 @@ SystOption = Annotated[
 ]
 ModelOption = Annotated[
     str | None, typer.Option("--model", help="New-physics model (see `cevns models`), e.g. "
-                             "weak-angle, nsi, zprime, nsi+neutron-radius.")]
+                             "weak-angle, nsi, zprime, nsi+neutron-radius, or a TOML file "
+                             "with a [model] table.")]
 ParamOption = Annotated[
     list[str] | None, typer.Option("--param", help="Model parameter or option NAME=VALUE "
                                    "(repeatable), e.g. mass_zp=50 or coupling=B-L.")]
@@ -92,8 +93,13 @@ def _with_model(
         return build
 
     def built() -> Analysis:
-        from cevns.models.registry import get_model
+        from cevns.models.registry import get_model, load_model_file
 
+        if model.endswith(".toml"):
+            m, file_pois = load_model_file(model)
+            if params:
+                m = m.with_values(**_model_options(params))
+            return build().with_model(m, pois or file_pois)
         m = get_model(model, **_model_options(params))
         return build().with_model(m, pois or None)
 

@@ -10,8 +10,10 @@ sterile neutrino).
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Mapping
 from dataclasses import fields
+from pathlib import Path
 from typing import Any
 
 from .base import ModelParameter, NewPhysics, compose
@@ -21,7 +23,8 @@ from .mediators import ScalarMediator, VectorMediator
 from .nsi import AxialNSI, VectorNSI
 from .sterile import Sterile3p1
 
-__all__ = ["MODELS", "catalogue", "get_model", "model_names"]
+__all__ = ["MODELS", "catalogue", "get_model", "load_model_file", "model_from_table",
+           "model_names"]
 
 #: Registry name → model class.
 MODELS: Mapping[str, type[NewPhysics]] = {
@@ -111,3 +114,42 @@ def describe(parameter: ModelParameter) -> str:
 
 def _field_names(cls: type[NewPhysics]) -> list[str]:
     return [f.name for f in fields(cls)]  # type: ignore[arg-type]
+
+
+def model_from_table(table: Mapping[str, Any], where: str = "model") -> NewPhysics:
+    """A model from a TOML/JSON table: ``name`` plus parameter values and options, e.g.
+    ``{name = "nsi+neutron-radius", eps_uV_ee = 0.05, target = "CsI"}``."""
+    if not isinstance(table, Mapping):
+        raise ValueError(f"{where}: must be a table with a 'name' key")
+    name = table.get("name")
+    if not isinstance(name, str):
+        raise ValueError(f"{where}.name: missing or not a string; allowed: {', '.join(MODELS)}")
+    values = {k: v for k, v in table.items() if k not in ("name", "pois")}
+    return get_model(name, **values)
+
+
+def load_model_file(path: str | Path) -> tuple[NewPhysics, list[str] | None]:
+    """Read a model file (TOML with a ``[model]`` table, optional ``pois = [...]`` in it).
+
+    Example::
+
+        [model]
+        name = "zprime"
+        coupling = "B-L"
+        mass_zp = 50.0
+        pois = ["g_zp"]
+    """
+    file = Path(path)
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"model: file {str(file)!r} not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"model: {file.name}: not valid TOML ({exc})") from None
+    table = data.get("model")
+    if not isinstance(table, Mapping):
+        raise ValueError(f"model: {file.name}: needs a [model] table with a 'name'")
+    pois = table.get("pois")
+    if pois is not None and not (isinstance(pois, list) and all(isinstance(p, str) for p in pois)):
+        raise ValueError(f"model.pois: {file.name}: must be a list of parameter names")
+    return model_from_table(table, f"{file.name}: model"), pois
