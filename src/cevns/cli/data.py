@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn
-
-from cevns.experiments.fetch import FetchError, fetch_release, verify_release
-from cevns.experiments.releases import RELEASES
 
 from .errors import check_output_folder, fail, guard_commands, literal, plain_console
 
-__all__ = ["register"]
+__all__ = ["RELEASE_NAMES", "register"]
+
+#: The downloadable releases (the keys of cevns.experiments.releases.RELEASES, spelled out so
+#: that `cevns --help` does not import the readers; a test checks they agree).
+RELEASE_NAMES: tuple[str, ...] = ("coherent-csi-2021", "coherent-lar-2020")
 
 console = plain_console(stderr=True)
 
@@ -32,12 +32,34 @@ def register(app: typer.Typer) -> None:
 
     @data_app.command("fetch")
     def fetch(
-        name: Annotated[str, typer.Argument(help=f"Release: {', '.join(RELEASES)}.")],
-        to: Annotated[Path, typer.Option("--to", help="Folder to download into.")],
+        name: Annotated[str, typer.Argument(help=f"Release: {', '.join(RELEASE_NAMES)}.")],
+        to: Annotated[Path | None, typer.Option(
+            "--to", metavar="DIR",
+            help="Folder to download into (default: $CEVNS_DATA, else the per-user data "
+                 "folder, e.g. ~/.local/share/cevns; `cevns fit` finds releases there).")
+        ] = None,
     ) -> None:
-        """Download a release and check each file's sha256."""
+        """Download a release and check each file's sha256.
+
+        \b
+        Examples:
+          cevns data fetch coherent-csi-2021
+          cevns data fetch coherent-lar-2020 --to ~/releases
+        """
+        import os
+
+        from rich.progress import Progress, SpinnerColumn, TextColumn
+
+        from cevns.experiments.fetch import FetchError, fetch_release
+        from cevns.experiments.releases import RELEASES
+        from cevns.paths import ENV_VAR, user_data_dir
+
         if name not in RELEASES:
             fail(f"name: unknown release {name!r}; allowed: {', '.join(RELEASES)}")
+        if to is None:
+            to = Path(os.environ[ENV_VAR]).expanduser() if os.environ.get(ENV_VAR) \
+                else user_data_dir()
+            to.mkdir(parents=True, exist_ok=True)
         check_output_folder(to, "--to")
         try:
             with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console,
@@ -53,11 +75,19 @@ def register(app: typer.Typer) -> None:
 
     @data_app.command("verify")
     def verify(
-        name: Annotated[str, typer.Argument(help=f"Release: {', '.join(RELEASES)}.")],
+        name: Annotated[str, typer.Argument(help=f"Release: {', '.join(RELEASE_NAMES)}.")],
         folder: Annotated[Path, typer.Argument(help="Folder holding the release files.")],
         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     ) -> None:
-        """Check a release folder against the published sha256 of every file."""
+        """Check a release folder against the published sha256 of every file.
+
+        \b
+        Examples:
+          cevns data verify coherent-csi-2021 ~/.local/share/cevns/coherent-csi-2021
+        """
+        from cevns.experiments.fetch import verify_release
+        from cevns.experiments.releases import RELEASES
+
         problems = verify_release(name, folder)
         if as_json:
             typer.echo(json.dumps({"release": name, "folder": str(folder), "problems": problems}))

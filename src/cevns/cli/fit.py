@@ -1,30 +1,29 @@
 """``cevns fit``: fit the public COHERENT data releases.
 
 Targets: ``coherent-csi-2021``, ``coherent-lar-2020`` and ``joint``. Each takes ``--data DIR``
-(the release folder, or a folder that contains it; default ``$CEVNS_COHERENT_DATA`` or
-``../shared/data``), prints a rich table of the fit next to the published numbers, or the full
-result as JSON with ``--json`` (every fitted parameter, error, correlation and the data
-version), and writes figures with ``--plot DIR``. A fit that does not converge prints its
-diagnostics and exits with status 3; unreadable data exits with status 2.
+(the release folder, or a folder that contains it; default: the data folder of
+:mod:`cevns.paths`, i.e. ``$CEVNS_DATA``, the checkout's ``../shared/data`` or the per-user
+data folder, never relative to the current directory), prints a rich table of the fit next
+to the published numbers, or the full result as JSON with ``--json`` (every fitted
+parameter, error, correlation and the data version), and writes figures with
+``--plot DIR``. A fit that does not converge prints its diagnostics and exits with
+status 3; unreadable data exits with status 2.
+
+``cevns fit DATA.csv`` (or ``cevns fit file DATA.csv``) fits a user's binned data in the
+CSV layout of :func:`cevns.stats.read_binned_csv`: one free signal normalisation, the other
+components free or constrained (``--constrain bkg=0.1``), shape variations profiled.
 """
 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
-
-from cevns.experiments.analysis import Analysis, AnalysisResult
-from cevns.experiments.releases import CSI_2021, LAR_2020, ReleaseFormatError
-from cevns.stats.likelihood import ConvergenceError
 
 from .errors import (
     check_output_file,
@@ -35,7 +34,18 @@ from .errors import (
     plain_console,
 )
 
+if TYPE_CHECKING:
+    from cevns.experiments.analysis import Analysis, AnalysisResult
+
 __all__ = ["find_release", "register", "run_demo_fit"]
+
+#: Release names (spelled out here so that `cevns --help` does not import the readers).
+CSI_NAME = "coherent-csi-2021"
+LAR_NAME = "coherent-lar-2020"
+
+
+def _grid(low: float, high: float, n: int) -> list[float]:
+    return [low + (high - low) * k / (n - 1) for k in range(n)]
 
 console = plain_console(stderr=True)
 
@@ -107,23 +117,25 @@ def _with_model(
 
 
 def find_release(name: str, data: Path | None) -> Path:
-    """Locate release ``name``: ``data`` itself, ``data/name``, ``$CEVNS_COHERENT_DATA/name``
-    or ``../shared/data/name``; raise ``FileNotFoundError`` saying how to fetch it."""
+    """Locate release ``name``: ``data`` itself or ``data/name``; without ``data``,
+    ``<folder>/name`` for each folder of :func:`cevns.paths.data_dirs` (``$CEVNS_DATA``, the
+    checkout's ``../shared/data``, the per-user data folder; never relative to the current
+    directory). Raise ``FileNotFoundError`` saying how to fetch it."""
+    from cevns.experiments.releases import CSI_2021, LAR_2020
+    from cevns.paths import data_dirs
+
     candidates: list[Path] = []
     if data is not None:
         candidates += [data, data / name]
     else:
-        env = os.environ.get("CEVNS_COHERENT_DATA")
-        if env:
-            candidates.append(Path(env) / name)
-        candidates.append(Path("..") / "shared" / "data" / name)
+        candidates += [folder / name for folder in data_dirs()]
     spec = CSI_2021 if name == CSI_2021.name else LAR_2020
     for folder in candidates:
         if folder.is_dir() and all((folder / f).is_file() for f in list(spec.files)[:1]):
             return folder
     raise FileNotFoundError(
         f"data: release {name!r} not found in {', '.join(str(c) for c in candidates)}; "
-        f"get it with `cevns data fetch {name} --to DIR` and pass --data DIR"
+        f"get it with `cevns data fetch {name}` (or set CEVNS_DATA, or pass --data DIR)"
     )
 
 
@@ -132,9 +144,14 @@ def _run(
     *,
     as_json: bool,
     plot: Path | None,
-    scan: np.ndarray | None,
+    scan: Sequence[float] | None,
     pyhf: Path | None = None,
 ) -> None:
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from cevns.experiments.releases import ReleaseFormatError
+    from cevns.stats.likelihood import ConvergenceError
+
     # Output paths are checked before the fit: a long fit is never lost to a bad path.
     check_output_folder(plot, "--plot")
     check_output_file(pyhf, "--pyhf", (".json",))
@@ -242,7 +259,7 @@ def run_demo_fit(data: Path | None = None, out: Console | None = None) -> bool:
     summary; otherwise print how to fetch it. Returns whether a fit ran (for ``make demo``)."""
     out = out or plain_console()
     try:
-        folder = find_release(CSI_2021.name, data)
+        folder = find_release(CSI_NAME, data)
     except FileNotFoundError as exc:
         out.print(f"[yellow]CsI 2021 fit skipped:[/yellow] {literal(exc)}")
         return False
@@ -253,22 +270,158 @@ def run_demo_fit(data: Path | None = None, out: Console | None = None) -> bool:
     return True
 
 
+# ----------------------------------------------------------------------------- user CSV files
+def _parse_constraints(texts: Sequence[str]) -> dict[str, tuple[float, float]]:
+    """``["bkg=0.1", "ss=5%"]`` → ``{"bkg": (1.0, 0.1), "ss": (1.0, 0.05)}``."""
+    out: dict[str, tuple[float, float]] = {}
+    for text in texts:
+        name, sep, value = text.partition("=")
+        number = value.strip().removesuffix("%")
+        try:
+            sigma = float(number) * (0.01 if value.strip().endswith("%") else 1.0)
+        except ValueError:
+            sigma = float("nan")
+        if not sep or not name.strip() or not (sigma > 0 and sigma < float("inf")):
+            raise ValueError(f"--constrain: write COMPONENT=RELATIVE_SIGMA (e.g. 'bkg=0.1' or "
+                             f"'bkg=10%'), got {text!r}")
+        out[name.strip()] = (1.0, sigma)
+    return out
+
+
+def fit_binned_file(
+    path: Path, signal: str | None = None, constrain: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Fit a user's binned CSV (layout of :func:`cevns.stats.read_binned_csv`).
+
+    ``signal`` is the component with the free strength ``mu_<signal>`` (default: a component
+    called ``signal``, ``sig`` or ``cevns``, else the only one); ``constrain`` gives Gaussian
+    constraints ``COMPONENT=σ_rel`` on the other normalisations (the rest are free).
+    Returns a JSON-ready summary: yields with errors, μ with MINOS errors, significance.
+    """
+    from cevns.stats import discovery_significance, fit, read_binned_csv, sample_yields
+
+    data = read_binned_csv(path)
+    names = list(data.templates)
+    if signal is None:
+        picks = [n for n in ("signal", "sig", "cevns") if n in names] or (
+            names if len(names) == 1 else [])
+        if not picks:
+            raise ValueError(f"--signal: {path.name} has components {names}; say which one is "
+                             "the signal")
+        signal = picks[0]
+    likelihood = data.likelihood(signal, _parse_constraints(constrain))
+    mu_name = f"mu_{signal}"
+    best = fit(likelihood, minos=[mu_name])
+    yields = sample_yields(likelihood.model, best)
+    z = discovery_significance(likelihood, mu_name, best_fit=best)
+    lo, hi = best.minos.get(mu_name, (-best.error(mu_name), best.error(mu_name)))
+    axes = [f"{a} [{unit}]" for a, unit in zip(data.axes, data.units, strict=True)]
+    return {
+        "file": str(path),
+        "axes": axes,
+        "bins": int(data.observed.size),
+        "observed_events": float(data.observed.sum()),
+        "signal": signal,
+        "signal_strength": {"parameter": mu_name, "value": best.value(mu_name),
+                            "minos_lower": lo, "minos_upper": hi},
+        "significance_sigma": z,
+        "yields": {k: {"value": v, "error": e} for k, (v, e) in yields.items()},
+        "chi2_per_dof": [best.chi2, best.ndof],
+        "fit": best.as_dict(),
+    }
+
+
+def _print_file_fit(summary: dict[str, Any], out: Console | None = None) -> None:
+    out = out or plain_console()
+    name = Path(summary["file"]).name
+    table = Table(title=literal(f"{name}: fitted yields ({summary['bins']} bins over "
+                                f"{', '.join(summary['axes'])})"))
+    table.add_column("component")
+    table.add_column("fitted events", justify="right")
+    for key, entry in summary["yields"].items():
+        table.add_row(literal(key), f"{entry['value']:.4g} ± {entry['error']:.2g}")
+    table.add_row("observed", f"{summary['observed_events']:.4g}", style="bold")
+    out.print(table)
+    mu = summary["signal_strength"]
+    out.print(literal(f"{name}: signal strength {mu['parameter']} = {mu['value']:.3f} "
+                      f"{mu['minos_lower']:+.3f} / {mu['minos_upper']:+.3f} (MINOS)"))
+    out.print(literal(f"{name}: signal significance {summary['significance_sigma']:.2f} σ "
+                      "(√q₀, other parameters profiled)"))
+    chi2, ndof = summary["chi2_per_dof"]
+    out.print(literal(f"{name}: χ²/dof (Poisson deviance) {chi2:.1f}/{ndof}"))
+
+
+class _FitGroup(typer.core.TyperGroup):
+    """``cevns fit DATA.csv`` is ``cevns fit file DATA.csv`` (a path, not a sub-command)."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and args[0] not in self.commands and (
+            args[0].lower().endswith(".csv") or Path(args[0]).is_file()
+        ):
+            args = ["file", *args]
+        return super().resolve_command(ctx, args)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``fit`` command group to ``app``."""
-    fit_app = typer.Typer(help="Fit the public COHERENT data releases.", no_args_is_help=True)
+    fit_app = typer.Typer(
+        cls=_FitGroup, no_args_is_help=True,
+        help="Fit the public COHERENT data releases, or your own binned data: "
+             "cevns fit DATA.csv.",
+    )
+
+    @fit_app.command("file")
+    def fit_file(
+        path: Annotated[Path, typer.Argument(
+            metavar="DATA.csv", help="Binned data: '<axis>_low \\[unit]', '<axis>_high "
+                                     "\\[unit]', observed and one column per component.")],
+        signal: Annotated[str | None, typer.Option(
+            "--signal", metavar="COMPONENT",
+            help="Component with the free strength μ (default: signal, sig or cevns).")] = None,
+        constrain: Annotated[list[str] | None, typer.Option(
+            "--constrain", metavar="COMPONENT=SIGMA",
+            help="Gaussian constraint on a component's normalisation, e.g. bkg=0.1 or bkg=10% "
+                 "(repeatable; unconstrained components float freely).")] = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        """Fit your own binned data (CSV): yields, μ, significance.
+
+        \b
+        Examples:
+          cevns fit mydata.csv
+          cevns fit mydata.csv --signal cevns --constrain bkg=0.1 --json
+        """
+        from cevns.stats.likelihood import ConvergenceError
+
+        try:
+            summary = fit_binned_file(path, signal, constrain or ())
+        except ConvergenceError as exc:
+            console.print(f"[red]fit did not converge:[/red] {literal(exc.result.message)}")
+            raise typer.Exit(code=3) from exc
+        if as_json:
+            typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        else:
+            _print_file_fit(summary)
 
     @fit_app.command("coherent-csi-2021")
     def fit_csi(data: DataOption = None, as_json: JsonOption = False, plot: PlotOption = None,
                 systematics: SystOption = True, pyhf: PyhfOption = None,
                 model: ModelOption = None, param: ParamOption = None,
                 poi: PoiOption = None) -> None:
-        """CsI[Na] 2021: PE × arrival-time Poisson likelihood (PRL 129 (2022) 081801)."""
+        """CsI[Na] 2021: PE × arrival-time Poisson likelihood (PRL 129 (2022) 081801).
+
+        \b
+        Examples:
+          cevns fit coherent-csi-2021
+          cevns fit coherent-csi-2021 --data ~/releases --json --plot figures/
+          cevns fit coherent-csi-2021 --model weak-angle
+        """
         from cevns.experiments.csi2021 import build_csi_2021
 
-        _run(_with_model(lambda: build_csi_2021(find_release(CSI_2021.name, data),
+        _run(_with_model(lambda: build_csi_2021(find_release(CSI_NAME, data),
                                                 systematics=systematics), model, param, poi),
              as_json=as_json, plot=plot,
-             scan=None if model else np.linspace(0.3, 1.5, 25), pyhf=pyhf)
+             scan=None if model else _grid(0.3, 1.5, 25), pyhf=pyhf)
 
     @fit_app.command("coherent-lar-2020")
     def fit_lar(
@@ -286,14 +439,20 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """CENNS-10 Analysis A: energy × F90 × time likelihood (PRL 126 (2021) 012002).
 
-        With --model the CEvNS sample is our own prediction under that model."""
+        With --model the CEvNS sample is our own prediction under that model.
+
+        \b
+        Examples:
+          cevns fit coherent-lar-2020
+          cevns fit coherent-lar-2020 --signal prediction --no-systematics --json
+        """
         from cevns.experiments.lar2020 import build_lar_2020
 
-        _run(_with_model(lambda: build_lar_2020(find_release(LAR_2020.name, data),
+        _run(_with_model(lambda: build_lar_2020(find_release(LAR_NAME, data),
                                                 systematics=systematics, signal=signal),
                          model, param, poi),
              as_json=as_json, plot=plot,
-             scan=None if model else np.linspace(0.0, 3.0, 31), pyhf=pyhf)
+             scan=None if model else _grid(0.0, 3.0, 31), pyhf=pyhf)
 
     @fit_app.command("joint")
     def fit_joint(
@@ -307,13 +466,19 @@ def register(app: typer.Typer) -> None:
         param: ParamOption = None,
         poi: PoiOption = None,
     ) -> None:
-        """Joint CsI 2021 + CENNS-10 fit with the SNS flux nuisance shared."""
+        """Joint CsI 2021 + CENNS-10 fit with the SNS flux nuisance shared.
+
+        \b
+        Examples:
+          cevns fit joint
+          cevns fit joint --separate-signals --json
+        """
         from cevns.experiments.joint import build_joint
 
-        _run(_with_model(lambda: build_joint(find_release(CSI_2021.name, data),
-                                             find_release(LAR_2020.name, data),
+        _run(_with_model(lambda: build_joint(find_release(CSI_NAME, data),
+                                             find_release(LAR_NAME, data),
                                              common_signal=not separate), model, param, poi),
-             as_json=as_json, plot=plot, scan=None if model else np.linspace(0.3, 1.5, 25))
+             as_json=as_json, plot=plot, scan=None if model else _grid(0.3, 1.5, 25))
 
     app.add_typer(fit_app, name="fit")
 

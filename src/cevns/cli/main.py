@@ -1,90 +1,59 @@
-"""The ``cevns`` command line: one typer app; each command group lives in its own module."""
+"""The ``cevns`` command line: one typer app; each command group lives in its own module.
+
+Start-up is kept fast (``cevns --help`` well under 0.5 s): this module and every command
+module import only typer/rich at the top and import numpy, scipy, iminuit, matplotlib and
+the physics inside the commands. ``tests/cli/test_startup.py`` checks that ``--help`` loads
+none of them.
+"""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from .. import __version__
-from ..engine.cross_section import target_flux_averaged_cross_section
-from ..flavours import Flavour
-from ..sources.stopped_pion import stopped_pion_spectra
-from .errors import guard_commands, literal, plain_console
+from .errors import guard_commands
+from .xsec import DEMO_TARGETS, stopped_pion_cross_section_table
+
+_HELP = """Coherent elastic neutrino-nucleus scattering: SM predictions and fits to COHERENT data.
+
+\b
+Examples:
+  cevns xsec -t CsI -t Ar --source sns       flux-averaged cross sections
+  cevns detectors                            the built-in detectors
+  cevns predict csi-2021 --exposure '13.99 GWh'
+  cevns predict coh-ar-750 --mass '1 t' --threshold '10 keVnr'
+  cevns fit coherent-csi-2021                fit a public release
+  cevns fit mydata.csv --constrain bkg=0.1   fit your own binned data
+
+Data folder: $CEVNS_DATA, else ../shared/data beside a source checkout, else the \
+per-user data folder (~/.local/share/cevns on Linux); never the current directory.
+"""
 
 app = typer.Typer(
     name="cevns",
-    help="Coherent elastic neutrino-nucleus scattering: SM predictions and fits to COHERENT data.",
+    help=_HELP,
     no_args_is_help=True,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-console = plain_console()
-
-#: The six demo targets.
-DEMO_TARGETS: tuple[str, ...] = ("CsI", "NaI", "Ar", "Ge", "Xe", "C")
-_PI_DAR_FLAVOURS = (Flavour.NU_MU, Flavour.NU_E, Flavour.NU_MU_BAR)
 
 
-def stopped_pion_cross_section_table(
-    targets: tuple[str, ...] = DEMO_TARGETS,
-) -> dict[str, dict[str, float]]:
-    """⟨σ⟩ per nucleus (cm²) per πDAR flavour and for the sum of the three, per target.
-
-    The total weights the three flavours equally (one of each per π⁺ decay chain).
-    """
-    spectra = stopped_pion_spectra()
-    table: dict[str, dict[str, float]] = {}
-    for name in targets:
-        row = {
-            f.value: target_flux_averaged_cross_section(spectra[f], name, f)
-            for f in _PI_DAR_FLAVOURS
-        }
-        row["total"] = sum(row.values()) / len(_PI_DAR_FLAVOURS)
-        table[name] = row
-    return table
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"cevns {__version__}")
+        raise typer.Exit()
 
 
-def _print_cross_sections(table: dict[str, dict[str, float]]) -> None:
-    out = Table(
-        title="Flux-averaged SM CEvNS cross section at a stopped-pion source, per nucleus "
-        "[10⁻⁴⁰ cm²]",
-    )
-    out.add_column("target")
-    for f in _PI_DAR_FLAVOURS:
-        out.add_column(f"{f.symbol}" + (" (prompt)" if f is Flavour.NU_MU else ""), justify="right")
-    out.add_column("all three", justify="right")
-    for name, row in table.items():
-        out.add_row(
-            literal(name),
-            *(f"{row[f.value] / 1e-40:.2f}" for f in _PI_DAR_FLAVOURS),
-            f"{row['total'] / 1e-40:.2f}",
-        )
-    console.print(out)
-    console.print(
-        "Standard Model (Erler–Su couplings with charge-radius terms, Helm/Lewin–Smith "
-        "form factors, "
-        "q² = 2MT); COHERENT quotes 189 ± 6 for CsI (PRL 129 (2022) 081801)."
-    )
-
-
-@app.command("xsec")
-def xsec(
-    target: Annotated[
-        list[str] | None,
-        typer.Option("--target", "-t", help="Target name or formula (repeatable)."),
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output (cm²).")] = False,
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option(
+        "--version", "-V", callback=_version_callback, is_eager=True,
+        help="Print the cevns version and exit.")] = False,
 ) -> None:
-    """Flux-averaged SM cross sections at the SNS stopped-pion source."""
-    targets = tuple(target) if target else DEMO_TARGETS
-    table = stopped_pion_cross_section_table(targets)
-    if as_json:
-        typer.echo(json.dumps({"unit": "cm2", "per": "nucleus", "cross_sections": table}, indent=2))
-    else:
-        _print_cross_sections(table)
+    """Coherent elastic neutrino-nucleus scattering: SM predictions and fits to COHERENT data."""
 
 
 @app.command("demo")
@@ -92,8 +61,9 @@ def demo(
     data: Annotated[
         Path | None,
         typer.Option(
-            "--data",
-            help="Folder holding the COHERENT releases (default: ../shared/data if present).",
+            "--data", metavar="DIR",
+            help="Folder holding the COHERENT releases (default: $CEVNS_DATA, the checkout's "
+                 "../shared/data or the per-user data folder).",
         ),
     ] = None,
 ) -> None:
@@ -102,11 +72,19 @@ def demo(
     Prints the flux-averaged SM cross sections for the demo targets, the COHERENT CsI 2021
     prediction in its PE × arrival-time bins, and fits the CsI 2021 data when the release is
     found (else says how to fetch it).
+
+    \b
+    Examples:
+      cevns demo
+      CEVNS_DATA=~/releases cevns demo
     """
+    from .errors import plain_console
     from .fit import run_demo_fit
     from .predict import run_demo_prediction
+    from .xsec import print_cross_sections
 
-    _print_cross_sections(stopped_pion_cross_section_table())
+    console = plain_console()
+    print_cross_sections(stopped_pion_cross_section_table())
     console.rule("COHERENT CsI[Na] 2021: Standard-Model prediction")
     run_demo_prediction()
     console.rule("COHERENT CsI[Na] 2021: fit to the public data")
@@ -115,7 +93,12 @@ def demo(
 
 @app.command("version")
 def version() -> None:
-    """Print the cevns version."""
+    """Print the cevns version (also: cevns --version).
+
+    \b
+    Examples:
+      cevns version
+    """
     typer.echo(__version__)
 
 
@@ -126,9 +109,10 @@ def _register_command_groups() -> None:
     from . import models as model_commands
     from . import predict as predict_commands
     from . import sources as source_commands
+    from . import xsec as xsec_commands
 
-    for module in (source_commands, predict_commands, fit_commands, data_commands,
-                   model_commands):
+    for module in (xsec_commands, source_commands, predict_commands, fit_commands,
+                   data_commands, model_commands):
         module.register(app)
     # Every command, whoever wrote it, reports bad input as one line (cevns.cli.errors).
     guard_commands(app)
@@ -136,4 +120,4 @@ def _register_command_groups() -> None:
 
 _register_command_groups()
 
-__all__ = ["app", "stopped_pion_cross_section_table"]
+__all__ = ["DEMO_TARGETS", "app", "stopped_pion_cross_section_table"]

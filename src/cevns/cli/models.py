@@ -21,7 +21,13 @@ def register(app: typer.Typer) -> None:
         name: Annotated[str | None, typer.Argument(help="Show one model only.")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     ) -> None:
-        """List the new-physics models with their parameters (unit, null value, range, kind)."""
+        """List the new-physics models with their parameters (unit, null value, range, kind).
+
+        \b
+        Examples:
+          cevns models
+          cevns models nsi --json
+        """
         from cevns.models.registry import catalogue, get_model
 
         rows = catalogue()

@@ -22,15 +22,13 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from .. import units as u
-from ..detectors import Detector, Prediction, list_detectors, load_detector, predict
 from .errors import (
     check_output_file,
     check_plot_target,
@@ -39,7 +37,11 @@ from .errors import (
     plain_console,
 )
 
+if TYPE_CHECKING:
+    from ..detectors import Detector, Prediction
+
 __all__ = [
+    "apply_overrides",
     "parse_exposure",
     "parse_roi",
     "prediction_payload",
@@ -58,6 +60,77 @@ def parse_exposure(text: str, detector: Detector) -> tuple[float, str]:
     from ..sources.exposure import parse_exposure as parse
 
     return parse(text, detector.source)
+
+
+def apply_overrides(
+    detector: Detector,
+    *,
+    mass: str | None = None,
+    distance: str | None = None,
+    threshold: str | None = None,
+    source: str | None = None,
+    target: str | None = None,
+) -> tuple[Detector, list[str]]:
+    """Quick what-ifs: the detector with some of its file's values replaced.
+
+    Every value carries its unit (``"1 t"``, ``"20 m"``); ``threshold`` names its scale:
+    ``"10 keVnr"`` (a sharp recoil-energy threshold), ``"5 keVee"`` or ``"8 PE"`` (a sharp
+    threshold on the observable, which must be on that scale). A threshold replaces the
+    file's whole energy efficiency by a step with plateau 1. ``source`` is a built-in source
+    (``cevns sources``); ``target`` a name or formula (the file's response is kept: quenching
+    tables written for another material are *not* adapted). Returns the new detector and one
+    line per override, for the output.
+    """
+    from dataclasses import replace
+
+    from ..detectors.efficiency import StepEfficiency
+    from ..physics.targets import Target
+
+    notes: list[str] = []
+    det = detector
+    if mass is not None:
+        value = u.parse_quantity(mass, "mass", name="--mass")
+        if not value > 0:
+            raise ValueError(f"--mass: must be > 0, got {mass!r}")
+        det = det.with_mass(value)
+        notes.append(f"mass {mass} (file: {detector.mass / u.kg:g} kg)")
+    if distance is not None:
+        value = u.parse_quantity(distance, "length", name="--distance")
+        if not value > 0:
+            raise ValueError(f"--distance: must be > 0, got {distance!r}")
+        det = det.with_distance(value)
+        notes.append(f"distance {distance} (file: {detector.distance / u.m:g} m)")
+    if target is not None:
+        new_target = Target.parse(target)
+        det = replace(det, target=new_target)
+        notes.append(f"target {target} (file: {detector.target}; the file's response is kept)"
+                     + (f"; {new_target.note}" if new_target.note else ""))
+    if threshold is not None:
+        symbol = threshold.strip().split()[-1] if threshold.strip() else ""
+        kind = u.DIMENSIONS.get(symbol)
+        observable_unit, _ = det.observable_unit
+        if kind == "recoil_energy" and observable_unit != "keVnr":
+            value = u.parse_quantity(threshold, "recoil_energy", name="--threshold")
+            step = StepEfficiency(value, variable="recoil_energy")
+        else:
+            allowed = u.DIMENSIONS[observable_unit]
+            if kind not in (allowed, "recoil_energy"):
+                raise ValueError(
+                    f"--threshold: write it in keVnr (nuclear recoil) or in this detector's "
+                    f"observable, {observable_unit}; got {threshold!r}"
+                )
+            value = u.parse_quantity(threshold, allowed if kind != "recoil_energy" else kind,
+                                     name="--threshold")
+            step = StepEfficiency(value, variable="observable")
+        det = det.with_response(efficiency=step)
+        notes.append(f"threshold {threshold}: a sharp step replaces the file's efficiency")
+    if source is not None:
+        from ..sources.catalogue import get_source
+
+        new_source = get_source(source)
+        det = replace(det, source=new_source)
+        notes.append(f"source {source} (file: {getattr(detector.source, 'name', 'none')})")
+    return det, notes
 
 
 def parse_roi(texts: list[str], detector: Detector) -> tuple[
@@ -108,6 +181,8 @@ def prediction_payload(
     roi: tuple[tuple[float, float] | None, tuple[float, float] | None] = (None, None),
 ) -> dict[str, Any]:
     """Everything a user needs in JSON: edges with units, counts, totals, decompositions."""
+    import numpy as np
+
     det = pred.detector
     unit, scale = _energy_unit(det)
     b = det.binning
@@ -177,6 +252,8 @@ def prediction_payload(
 
 def print_prediction(pred: Prediction, exposure_label: str, roi: Any = (None, None)) -> None:
     """Rich table: counts per energy bin and flavour, then totals by isotope and in the ROI."""
+    import numpy as np
+
     det = pred.detector
     unit, scale = _energy_unit(det)
     edges = np.asarray(det.binning.energy_edges) / scale
@@ -216,6 +293,8 @@ def print_prediction(pred: Prediction, exposure_label: str, roi: Any = (None, No
 
 def write_prediction(pred: Prediction, path: Path, exposure_label: str, roi: Any) -> None:
     """CSV (one row per bin; units in the header) or JSON, by the file suffix."""
+    import numpy as np
+
     suffix = path.suffix.lower()
     if suffix == ".json":
         path.write_text(json.dumps(prediction_payload(pred, exposure_label, roi), indent=2))
@@ -260,6 +339,8 @@ def _distance_text(distance: float) -> str:
 
 def _detectors_table(as_json: bool) -> None:
     rows: list[dict[str, Any]] = []
+    from ..detectors import list_detectors, load_detector
+
     for name in list_detectors():
         det = load_detector(name)
         rows.append(
@@ -299,6 +380,8 @@ def run_demo_prediction(as_json: bool = False) -> dict[str, Any]:
     Prints the table (or JSON) and returns the JSON payload; the published SM prediction is
     341 ± 11 (th) ± 42 (exp) events (PRL 129 (2022) 081801).
     """
+    from ..detectors import load_detector, predict
+
     det = load_detector("csi-2021")
     pred = predict(None, det)
     payload = prediction_payload(pred, det.exposure_label)
@@ -320,39 +403,86 @@ def register(app: typer.Typer) -> None:
     def detectors(
         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     ) -> None:
-        """List the built-in detectors."""
+        """List the built-in detectors.
+
+        \b
+        Examples:
+          cevns detectors
+          cevns detectors --json
+        """
         _detectors_table(as_json)
 
     @app.command("predict")
     def predict_command(
-        detector: Annotated[str, typer.Argument(help="Built-in name or a detector TOML file.")],
+        detector: Annotated[str, typer.Argument(
+            metavar="NAME|FILE.toml", help="Built-in name (`cevns detectors`) or a detector "
+                                           "TOML file.")],
         exposure: Annotated[
             str | None,
-            typer.Option(help="'13.99 GWh', '1 year', '3.2e23 POT', '1 burst' (default: file)."),
+            typer.Option(metavar="EXPOSURE",
+                         help="'1.4 MW for 5000 h', '13.99 GWh' or '3.2e23 POT' for a beam; "
+                              "'8766 h' or '1e27 fission' for a reactor; '1 burst' "
+                              "(default: the file's)."),
         ] = None,
         roi: Annotated[
             list[str] | None,
-            typer.Option(help="LOW:HIGH with units ('8 PE:60 PE', '0 us:6 us'); repeatable."),
+            typer.Option(metavar="LOW:HIGH",
+                         help="Window with units, '8 PE:60 PE', '5 keVee:40 keVee' or "
+                              "'0 us:6 us'; repeatable."),
         ] = None,
+        mass: Annotated[str | None, typer.Option(
+            metavar="MASS", help="What-if: target mass, e.g. '1 t' or '14.6 kg'.")] = None,
+        distance: Annotated[str | None, typer.Option(
+            metavar="LENGTH", help="What-if: distance from the source, e.g. '20 m'.")] = None,
+        threshold: Annotated[str | None, typer.Option(
+            metavar="ENERGY",
+            help="What-if: sharp threshold replacing the file's efficiency, in keVnr "
+                 "(recoil) or the observable's unit (keVee or PE).")] = None,
+        source: Annotated[str | None, typer.Option(
+            metavar="NAME", help="What-if: a built-in source (`cevns sources`); give "
+                                 "--exposure unless both are beams (the POT is kept).")] = None,
+        target: Annotated[str | None, typer.Option(
+            metavar="TARGET", help="What-if: target name or formula, e.g. 'NaI(Tl)' (the "
+                                   "file's response is kept).")] = None,
         as_json: Annotated[
             bool, typer.Option("--json", help="Print JSON instead of a table.")
         ] = False,
-        output: Annotated[Path | None, typer.Option(help="Write a .csv or .json file.")] = None,
+        output: Annotated[Path | None, typer.Option(
+            metavar="FILE", help="Write a .csv or .json file.")] = None,
         plot: Annotated[
             Path | None,
-            typer.Option(help="Write the figure as PDF, SVG and PNG: F.png writes "
+            typer.Option(metavar="FILE|DIR",
+                         help="Write the figure as PDF, SVG and PNG: F.png writes "
                          "F.pdf, F.svg, F.png; a folder gets <detector>_prediction.*."),
         ] = None,
     ) -> None:
-        """Expected CEvNS counts of a detector in its observable bins."""
+        """Expected CEvNS counts of a detector in its observable bins.
+
+        \b
+        Examples:
+          cevns predict csi-2021
+          cevns predict csi-2021 --exposure '1.4 MW for 5000 h' --roi '8 PE:60 PE'
+          cevns predict coh-ar-750 --mass '1 t' --distance '20 m' --threshold '10 keVnr'
+          cevns predict ge-mini --source ess --json
+          cevns predict my-detector.toml --output counts.csv --plot figures/
+        """
+        from ..detectors import load_detector, predict
+
         check_output_file(output, "--output", (".csv", ".json"))
         check_plot_target(plot, "--plot")
-        det = load_detector(detector)
+        file_det = load_detector(detector)
+        det, notes = apply_overrides(file_det, mass=mass, distance=distance,
+                                     threshold=threshold, source=source, target=target)
         if exposure is not None:
             units, label = parse_exposure(exposure, det)
         else:
             if det.exposure is None:
                 raise ValueError("exposure: the detector file has none; pass --exposure")
+            if source is not None:
+                if _exposure_unit(file_det) != "POT" or _exposure_unit(det) != "POT":
+                    raise ValueError("--exposure: a new --source needs its own exposure "
+                                     "(the file's is in other units)")
+                notes.append(f"exposure: the file's {det.exposure:.4g} POT kept for {source}")
             units, label = det.exposure, det.exposure_label
         windows = parse_roi(roi or [], det)
         pred = predict(None, det, units)
@@ -373,8 +503,12 @@ def register(app: typer.Typer) -> None:
                 description=f"CEvNS prediction for {det.name}, exposure {label}",
                 data={detector: origin}))
         if as_json:
-            typer.echo(json.dumps(prediction_payload(pred, label, windows), indent=2))
+            payload = prediction_payload(pred, label, windows)
+            payload["overrides"] = notes
+            typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         else:
             print_prediction(pred, label, windows)
+            for note in notes:
+                console.print(literal(f"what-if: {note}"))
 
     guard_commands(app)  # bad input → one line (cevns.cli.errors)

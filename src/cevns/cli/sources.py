@@ -12,17 +12,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from .. import units as u
-from ..flavours import Flavour
-from ..sources.base import NeutrinoSource
-from ..sources.catalogue import catalogue, get_source
-from ..sources.spectrum import Spectrum
-from ..sources.stopped_pion import StoppedPionSource
 from ..units import parse_quantity
 from .errors import (
     check_plot_target,
@@ -31,12 +26,19 @@ from .errors import (
     plain_console,
 )
 
+if TYPE_CHECKING:
+    from ..flavours import Flavour
+    from ..sources.base import NeutrinoSource
+    from ..sources.spectrum import Spectrum
+
 __all__ = ["register", "source_summary"]
 
 console = plain_console()
 
 
 def _default_distance(key: str) -> float:
+    from ..sources.catalogue import catalogue
+
     k = key.strip().lower().replace("-", "_")
     for row in catalogue():
         if row.key == k and row.default_distance is not None:
@@ -47,6 +49,8 @@ def _default_distance(key: str) -> float:
 def _flux_per_flavour(
     source: NeutrinoSource, distance: float
 ) -> tuple[dict[Flavour, Spectrum], str]:
+    from ..sources.stopped_pion import StoppedPionSource
+
     rate = getattr(source, "normalisation_rate", None)
     flux = source.flux_at(distance)
     if isinstance(source, StoppedPionSource) or (
@@ -72,6 +76,9 @@ def source_summary(
     neutrino_yield
         Yield preset name or number (spallation sources only).
     """
+    from ..sources.catalogue import get_source
+    from ..sources.stopped_pion import StoppedPionSource
+
     source = get_source(name, neutrino_yield)
     d = _default_distance(name) if distance is None else distance
     flux, unit = _flux_per_flavour(source, d)
@@ -104,7 +111,15 @@ def register(app: typer.Typer) -> None:
     def sources(
         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     ) -> None:
-        """List the built-in neutrino sources."""
+        """List the built-in neutrino sources.
+
+        \b
+        Examples:
+          cevns sources
+          cevns sources --json
+        """
+        from ..sources.catalogue import catalogue
+
         rows = catalogue()
         if as_json:
             typer.echo(
@@ -141,7 +156,17 @@ def register(app: typer.Typer) -> None:
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     ) -> None:
-        """Parameters of a source and its flux per flavour at a distance."""
+        """Parameters of a source and its flux per flavour at a distance.
+
+        \b
+        Examples:
+          cevns source sns
+          cevns source sns --distance '19.3 m' --yield csi2021 --json
+          cevns source conus --plot figures/
+        """
+        from ..flavours import Flavour
+        from ..sources.catalogue import get_source
+
         check_plot_target(plot, "--plot")
         d = None if distance is None else parse_quantity(distance, "length", name="distance")
         if d is not None and not d > 0:
@@ -163,10 +188,11 @@ def register(app: typer.Typer) -> None:
         for key, value in summary["parameters"].items():
             params.add_row(literal(key), literal(value))
         console.print(params)
-        flux = Table(title=f"Flux at {summary['distance_m']:g} m [{summary['flux_unit']}]")
+        flux = Table(title=literal(f"Flux at {summary['distance_m']:g} m "
+                                   f"[{summary['flux_unit']}]"))
         flux.add_column("flavour")
         flux.add_column("flux", justify="right")
-        flux.add_column("<E> [MeV]", justify="right")
+        flux.add_column(literal("<E> [MeV]"), justify="right")
         for fl_name, value in summary["flux"].items():
             mean = summary["mean_energy_MeV"].get(fl_name)
             flux.add_row(
