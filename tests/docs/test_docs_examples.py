@@ -45,10 +45,11 @@ def _pages() -> list[Path]:
 def run_page(page: Path, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Execute the page's Python blocks in ``workdir`` (files with a title written first)."""
     text = page.read_text(encoding="utf-8")
-    if "CEVNS_COHERENT_DATA" in text or "shared/data" in text:
+    if "CEVNS_COHERENT_DATA" in text or "CEVNS_DATA" in text or "shared/data" in text:
         if not SHARED_DATA.is_dir():
             pytest.skip(f"{page.name} reads the public data; {SHARED_DATA} not present")
         monkeypatch.setenv("CEVNS_COHERENT_DATA", str(SHARED_DATA))
+        monkeypatch.setenv("CEVNS_DATA", str(SHARED_DATA))
     monkeypatch.setenv("MPLBACKEND", "Agg")
     monkeypatch.chdir(workdir)
     namespace: dict[str, object] = {"__name__": "__docs__"}
