@@ -74,6 +74,36 @@ def _recoil_density(pred: Prediction, n: int = 400) -> tuple[Any, Any]:
     return grid, out
 
 
+def _shared_dashes(curves: list[Any]) -> list[Any]:
+    """Line style per curve: solid, but curves identical to others (ν_μ, ν̄_μ, ν_τ, ν̄_τ of
+    a flavour-blind source) are drawn with interleaved dashes, so every colour shows."""
+    groups: list[list[int]] = []
+    for i, c in enumerate(curves):
+        for g in groups:
+            ref = np.asarray(curves[g[0]], dtype=np.float64)
+            scale = float(np.max(np.abs(ref))) if ref.size else 0.0
+            if np.allclose(c, ref, rtol=0.0, atol=2e-3 * scale):  # equal to the eye
+                g.append(i)
+                break
+        else:
+            groups.append([i])
+    styles: list[Any] = ["-"] * len(curves)
+    for g in groups:
+        if len(g) > 1:
+            for k, i in enumerate(g):
+                styles[i] = (5.0 * k, (5.0, 5.0 * (len(g) - 1)))
+    return styles
+
+
+def _log_floor(ax: Axes, values: Any, decades: float = 5.0) -> None:
+    """On a log axis, show at most ``decades`` below the peak (tails at 1e-20 are noise)."""
+    v = np.asarray(values, dtype=np.float64)
+    v = v[np.isfinite(v) & (v > 0)]
+    if ax.get_yscale() == "log" and v.size:
+        peak = float(v.max())
+        ax.set_ylim(max(float(v.min()) / 2, peak * 10.0**-decades), peak * 3)
+
+
 def prediction_figure(pred: Prediction) -> Figure:
     """Recoil spectrum, observable spectrum and (with time bins) timing of ``pred``.
 
@@ -89,8 +119,10 @@ def prediction_figure(pred: Prediction) -> Figure:
 
         ax = panels[0, 0]
         t_grid, density = _recoil_density(pred)
-        for f, rate in zip(pred.flavours, density, strict=True):
-            ax.plot(t_grid / u.keV, rate * u.keV, color=flavour_colour(f), label=flavour_label(f))
+        for f, rate, ls in zip(pred.flavours, density, _shared_dashes(list(density)),
+                               strict=True):
+            ax.plot(t_grid / u.keV, rate * u.keV, color=flavour_colour(f), ls=ls,
+                    label=flavour_label(f))
         total = density.sum(axis=0) * u.keV  # events / keVnr
         several = len(pred.flavours) > 1  # a total equal to the only flavour is not drawn
         if several:
@@ -100,6 +132,8 @@ def prediction_figure(pred: Prediction) -> Figure:
         peak = float(total.max()) if total.size else 0.0
         if peak > 0:
             ax.set_ylim(peak * 1e-5, peak * 3)
+            shown = t_grid[total >= peak * 1e-5] / u.keV
+            ax.set_xlim(float(shown.min()) / 1.3, float(shown.max()) * 1.3)
         ax.set_xlabel(axis_label("recoil", "keVnr"))
         ax.set_ylabel("Events / keVnr")
         ax.set_title("Recoil spectrum (before detector response)")
@@ -108,12 +142,14 @@ def prediction_figure(pred: Prediction) -> Figure:
         label, unit, scale = _observable(pred)
         e = np.asarray(det.binning.energy_edges) / scale
         de = np.diff(e)
-        for f, v in by_flavour.items():
-            ax.stairs(v.reshape(v.shape[0], -1).sum(axis=1) / de, e, color=flavour_colour(f))
+        spectra = [v.reshape(v.shape[0], -1).sum(axis=1) / de for v in by_flavour.values()]
+        for f, sp, ls in zip(by_flavour, spectra, _shared_dashes(spectra), strict=True):
+            ax.stairs(sp, e, color=flavour_colour(f), ls=ls)
         total_e = pred.energy_counts() / de
         if several:
             ax.stairs(total_e, e, color=TOTAL_COLOUR)
         _log_if_decades(ax, total_e)
+        _log_floor(ax, total_e)
         ax.set_xlabel(label)
         ax.set_ylabel(f"Events / {unit}")
         ax.set_title("Measured spectrum")
@@ -123,8 +159,9 @@ def prediction_figure(pred: Prediction) -> Figure:
             t = np.asarray(det.binning.time_edges) / u.us
             dt = np.diff(t)
             ax = panels[1, 0]
-            for f, v in by_flavour.items():
-                ax.stairs(v.reshape(-1, v.shape[-1]).sum(axis=0) / dt, t, color=flavour_colour(f))
+            times = [v.reshape(-1, v.shape[-1]).sum(axis=0) / dt for v in by_flavour.values()]
+            for f, tc, ls in zip(by_flavour, times, _shared_dashes(times), strict=True):
+                ax.stairs(tc, t, color=flavour_colour(f), ls=ls)
             if several:
                 ax.stairs(pred.time_counts() / dt, t, color=TOTAL_COLOUR)
             ax.set_xlabel(axis_label("time", "µs"))
@@ -142,7 +179,14 @@ def prediction_figure(pred: Prediction) -> Figure:
         for a in panels.ravel():
             if a.get_yscale() == "linear":
                 a.set_ylim(bottom=0.0)
-        legend_above(fig, ncol=len(pred.flavours) + 1)
+        from matplotlib.lines import Line2D
+
+        handles = [Line2D([], [], color=flavour_colour(f)) for f in pred.flavours]
+        labels = [flavour_label(f) for f in pred.flavours]
+        if several:
+            handles.append(Line2D([], [], color=TOTAL_COLOUR))
+            labels.append("Total")
+        legend_above(fig, handles, labels, ncol=len(labels))
         fig.suptitle(f"{det.name}: {pred.total:.4g} expected CEvNS events")
     return fig
 
