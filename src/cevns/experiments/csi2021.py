@@ -15,9 +15,12 @@ Components
     (Konovalov, COHERENT talk 2021 systematics table), ``form_factor`` NormSys ±3.4 % (Konovalov,
     COHERENT talk 2021, theory);
     HistoSys ``quenching_0``/``quenching_1`` (the release's two ±1σ scintillation-response
-    models), ``efficiency`` (the release's two efficiency variants as ±1σ) and
-    ``beam_timing`` (signal arrival time shifted by ±``timing_uncertainty``) — each template
-    re-predicted by the signal callable at ±1σ and interpolated (pyhf code 4p).
+    models) and ``efficiency`` (the release's two efficiency variants as ±1σ), each template
+    re-predicted by the signal callable at ±1σ and interpolated (pyhf code 4p);
+    ``beam_timing`` (signal arrival time shifted by ``θ × timing_uncertainty``) as a
+    :class:`~cevns.stats.model.GridSys`: the shifted prediction tabulated every 0.1σ over ±5σ
+    and interpolated monotonically, so the counts stay smooth and non-negative where a ±1σ
+    interpolation would turn negative (the first time bins).
 ``steady_state``
     From the anti-coincidence beam-on sample: its PE histogram in the ROI, distributed in time
     as a uniform rate times the timing efficiency (steady-state events are uniform in arrival
@@ -48,7 +51,15 @@ from cevns.experiments.releases import CsIRelease2021, load_csi_2021
 from cevns.models.base import NewPhysics
 from cevns.physics.targets import Target
 from cevns.stats.likelihood import BinnedLikelihood
-from cevns.stats.model import BinnedModel, HistoSys, NormFactor, NormSys, Parameter, Sample
+from cevns.stats.model import (
+    BinnedModel,
+    GridSys,
+    HistoSys,
+    NormFactor,
+    NormSys,
+    Parameter,
+    Sample,
+)
 from cevns.stats.templates import ParametricTemplate
 from cevns.types import FloatArray
 
@@ -97,6 +108,9 @@ FORM_FACTOR_UNCERTAINTY = 0.034  # Konovalov, COHERENT talk 2021: nuclear form f
 #: the LAr 2020 release (``snsPOTTraceTiming``, same beam). The CsI release quotes none, so
 #: applying it to CsI is an assumption; configurable.
 TIMING_UNCERTAINTY = 200.0 * u.ns
+#: Beam-timing nuisance values (σ) at which the shifted signal is tabulated: every 0.1σ over
+#: the nuisance's ±5σ range.
+TIMING_NODES = np.round(np.linspace(-5.0, 5.0, 101), 10)
 
 #: CsI 2021 timing efficiency (release companion parameters, data README): 1 below 0.52 µs,
 #: then ``exp(−0.0494 µs⁻¹ (t − 0.52 µs))``; the same response step the detectors layer uses.
@@ -245,7 +259,7 @@ def build_csi_2021(
 
     brn = neutron_template(rel.brn_pe, rel.brn_time, BRN_PRIOR[0])
     nin = neutron_template(rel.nin_pe, rel.nin_time, NIN_PRIOR[0])
-    keys = [("quenching_0", "quenching_1", "efficiency", "beam_timing") if systematics else ()][0]
+    keys = [("quenching_0", "quenching_1", "efficiency") if systematics else ()][0]
     variations: dict[tuple[str, float], FloatArray | ParametricTemplate] = {}
     poi_params: list[Parameter] = []
     names: tuple[str, ...] = ()
@@ -267,9 +281,14 @@ def build_csi_2021(
             variations[(key, sgn)] = template.component(i)
         poi_params = model_parameters(model, names, template)
         nominal = parametric(model.values())  # type: ignore[operator]
+        # The beam-timing shift enters as the ratio of shifted to unshifted counts, tabulated
+        # at the model's own values: a model that changes the prompt/delayed flavour mix
+        # changes that ratio only at second order, which is neglected.
+        timing_fn = default_csi_signal(rel.folder, pe, t, timing_uncertainty, model=model)
     else:
         signal_fn = signal or default_csi_signal(rel.folder, pe, t, timing_uncertainty)
         nominal = np.asarray(signal_fn({}), dtype=np.float64)
+        timing_fn = signal_fn
         parametric = nominal
         for key in keys:
             for sgn in (1.0, -1.0):
@@ -280,7 +299,7 @@ def build_csi_2021(
             f"signal: template shape {nominal.shape} does not match the binning {shape} "
             "(PE bins × time bins)"
         )
-    cevns_mods: list[NormFactor | NormSys | HistoSys] = (
+    cevns_mods: list[NormFactor | NormSys | HistoSys | GridSys] = (
         [] if model is not None else [NormFactor(signal_parameter)])
     params = [
         *([Parameter(signal_parameter, 1.0, (0.0, 10.0))] if model is None else poi_params),
@@ -300,6 +319,15 @@ def build_csi_2021(
         for key in keys:
             cevns_mods.append(HistoSys(key, variations[(key, -1.0)], variations[(key, 1.0)]))
             nuisances.append(key)
+        # The beam-timing shift moves events across 125 ns bins by up to ±200 ns per σ: a ±1σ
+        # interpolation goes negative in the first bins. Tabulate the directly shifted
+        # prediction every 0.1σ instead (monotone cubic between nodes: smooth, never < 0).
+        timing = np.stack([
+            np.maximum(np.asarray(timing_fn({"beam_timing": float(node)}), dtype=np.float64), 0.0)
+            for node in TIMING_NODES
+        ])
+        cevns_mods.append(GridSys("beam_timing", TIMING_NODES, timing))
+        nuisances.append("beam_timing")
         params += [Parameter.nuisance(n) for n in nuisances]
     binned = BinnedModel(
         [

@@ -13,6 +13,7 @@ from cevns.stats.likelihood import (
 )
 from cevns.stats.model import (
     BinnedModel,
+    GridSys,
     HistoSys,
     NormFactor,
     NormSys,
@@ -30,6 +31,7 @@ __all__ = [
     "BinnedModel",
     "ConvergenceError",
     "FitResult",
+    "GridSys",
     "HistoSys",
     "NormFactor",
     "NormSys",

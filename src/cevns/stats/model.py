@@ -18,6 +18,17 @@ JOSS 6 (2021) 2823):
 * :class:`HistoSys` adds a bin-by-bin shape variation interpolated between ±1σ templates:
   piecewise linear (HistFactory code 0) or the smooth polynomial inside ``|α| < 1`` with
   linear extrapolation outside (pyhf code ``4p``).
+* :class:`GridSys` scales the sample bin by bin by templates tabulated at many values of a
+  nuisance (relative to the nominal), interpolated with monotone piecewise-cubic Hermite
+  polynomials (Fritsch & Carlson, SIAM J. Numer. Anal. 17 (1980) 238): continuously
+  differentiable, and never outside the range of neighbouring nodes, so never negative. Used
+  where a ±1σ interpolation would go negative (e.g. a beam-timing shift comparable to the bin
+  width).
+
+The sum of a sample's shape variations is floored smoothly at a small positive count ``ε``
+per bin (0.1 % of the larger of the nominal and the ±1σ variations; ``c`` for ``c ≥ ε``,
+``ε·exp(c/ε − 1)`` below: value and slope continuous) instead of a hard clip at zero, so the
+expectation stays positive and continuously differentiable in every nuisance.
 
 Counts are dimensionless (events per bin); the binning itself is the caller's (a model only
 checks that every template has the shape of the observation it will be compared to).
@@ -43,6 +54,7 @@ from cevns.types import FloatArray
 
 __all__ = [
     "BinnedModel",
+    "GridSys",
     "HistoSys",
     "NormFactor",
     "NormSys",
@@ -138,7 +150,114 @@ class HistoSys:
     interpolation: Literal["code0", "code4p"] = "code4p"
 
 
-Modifier = NormFactor | NormSys | HistoSys
+@dataclass(frozen=True, eq=False)
+class GridSys:
+    """Shape variation tabulated at nuisance values ``nodes``: ``templates[k]`` are the sample's
+    expected counts at ``α = nodes[k]``; one node must be 0 (the reference template ``t₀``,
+    normally the sample's nominal).
+
+    Between nodes each bin is interpolated with the monotone piecewise-cubic Hermite scheme
+    (Fritsch & Carlson, SIAM J. Numer. Anal. 17 (1980) 238; scipy's ``PchipInterpolator``):
+    continuously differentiable in ``α`` and bounded by the neighbouring node values, so
+    non-negative templates give non-negative counts. The parameter's bounds must lie inside
+    ``[nodes[0], nodes[-1]]``. The variation is multiplicative: in every bin where ``t₀`` is
+    positive the sample (after its :class:`HistoSys` variations) is multiplied by the
+    interpolated ratio ``t(α) / t₀``; where ``t₀`` is zero the interpolated counts are added.
+    So other shape variations act on the shifted counts proportionally, the product stays
+    non-negative and smooth (an additive combination can cross zero in nearly empty bins), and
+    the relative variation still applies when a parametric nominal is evaluated elsewhere
+    (:meth:`BinnedModel.frozen`). A sample takes at most one ``GridSys``.
+    """
+
+    parameter: str
+    nodes: FloatArray
+    templates: FloatArray
+
+    def __post_init__(self) -> None:
+        nodes = np.asarray(self.nodes, dtype=np.float64)
+        if nodes.ndim != 1 or nodes.size < 3 or np.any(np.diff(nodes) <= 0):
+            raise ValueError(f"nodes: gridsys {self.parameter!r} needs at least three increasing "
+                             "nuisance values")
+        if not np.any(nodes == 0.0):
+            raise ValueError(f"nodes: gridsys {self.parameter!r} needs a node at 0 (the nominal)")
+        if np.shape(self.templates)[:1] != (nodes.size,):
+            raise ValueError(f"templates: gridsys {self.parameter!r} needs one template per node "
+                             f"({nodes.size}), got shape {np.shape(self.templates)}")
+
+
+Modifier = NormFactor | NormSys | HistoSys | GridSys
+
+#: Smallest floor of a sample's shape-varied counts (events per bin).
+FLOOR = 1e-9
+#: Floor of shape-varied counts relative to the bin's nominal or ±1σ variation: a one-sided
+#: variation (``lo`` = 0 where the nominal is 0) interpolated with code 4p dips below zero
+#: between ``α = −1`` and 0; the floor bends it smoothly over 0.1 % of the bin's scale.
+FLOOR_FRACTION = 1e-3
+
+
+def smooth_floor(counts: FloatArray, eps: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``c`` for ``c ≥ ε``, ``ε·exp(c/ε − 1)`` below, and its slope ``∂/∂c``.
+
+    ``eps`` (same shape, ≥ 0) is the floor of each bin; bins with ``ε = 0`` are left unchanged.
+    The result is positive where ``ε > 0``, continuous with a continuous first derivative, and
+    the identity wherever the counts are above ``ε``.
+    """
+    low = counts < eps
+    if not low.any():
+        return counts, np.ones_like(counts)
+    safe = np.where(low, eps, 1.0)
+    e = safe * np.exp(np.minimum(counts, safe) / safe - 1.0)
+    return np.where(low, e, counts), np.where(low, e / safe, 1.0)
+
+
+def floor_scale(nominal: FloatArray, up: FloatArray, down: FloatArray) -> FloatArray:
+    """Per-bin floor ``ε`` of shape-varied counts: :data:`FLOOR_FRACTION` of the larger of the
+    nominal and the summed ±1σ variations (0 where a sample has neither), at least
+    :data:`FLOOR` where it is non-zero."""
+    scale = np.maximum(nominal, np.maximum(up, down))
+    return np.where(scale > 0, np.maximum(FLOOR_FRACTION * scale, FLOOR), 0.0)
+
+
+def pchip_coefficients(nodes: FloatArray, templates: FloatArray) -> FloatArray:
+    """Cubic coefficients ``(4, n_nodes − 1, n_bins)`` of the monotone Hermite interpolant of
+    ``templates`` (``(n_nodes, n_bins)``) along ``nodes`` (highest power first, local
+    coordinate ``α − nodes[i]``)."""
+    from scipy.interpolate import PchipInterpolator
+
+    return np.asarray(PchipInterpolator(nodes, templates, axis=0).c, dtype=np.float64)
+
+
+def gridsys_coefficients(nodes: FloatArray, templates: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Cubic coefficients of a :class:`GridSys`: the ratio ``t(α)/t₀`` (1 where ``t₀ = 0``) and
+    the additive counts (the template where ``t₀ = 0``, else 0), each ``(4, n_nodes − 1, n)``.
+
+    The monotone cubic is positively homogeneous in the data, so the ratio's interpolant is the
+    template's interpolant divided by ``t₀``.
+    """
+    nodes = np.asarray(nodes, dtype=np.float64)
+    temps = np.asarray(templates, dtype=np.float64)
+    ref = temps[int(np.nonzero(nodes == 0.0)[0][0])]
+    positive = ref > 0
+    ratio = np.where(positive, temps / np.where(positive, ref, 1.0), 1.0)
+    add = np.where(positive, 0.0, temps)
+    return pchip_coefficients(nodes, ratio), pchip_coefficients(nodes, add)
+
+
+def pchip_evaluate(
+    nodes: FloatArray, coef: FloatArray, alpha: FloatArray, curvature: bool = False
+) -> tuple[FloatArray, ...]:
+    """Value and derivative (both ``(*alpha.shape, n_bins)``), and the second derivative if
+    ``curvature``, of the piecewise cubic with coefficients ``coef`` (from
+    :func:`pchip_coefficients`) at ``alpha`` (clamped to the node range)."""
+    a = np.clip(alpha, nodes[0], nodes[-1])
+    i = np.clip(np.searchsorted(nodes, a, side="right") - 1, 0, nodes.size - 2)
+    dx = (a - nodes[i])[..., None]
+    c = coef[:, i]  # (4, *alpha.shape, n_bins)
+    value = ((c[0] * dx + c[1]) * dx + c[2]) * dx + c[3]
+    slope = (3.0 * c[0] * dx + 2.0 * c[1]) * dx + c[2]
+    if curvature:
+        return value, slope, 6.0 * c[0] * dx + 2.0 * c[1]
+    return value, slope
 
 
 @dataclass(frozen=True, eq=False)
@@ -237,6 +356,7 @@ class BinnedModel:
         norm_exp: list[tuple[int, int, float, float, bool]] = []
         hist_rows: list[tuple[int, int, FloatArray, FloatArray, bool]] = []
         template_names: list[str] = []
+        grid_rows: list[tuple[int, int, FloatArray, FloatArray, FloatArray]] = []
         for s_i, sample in enumerate(samples):
             where = f"samples[{sample.name!r}]"
             nom = _check_template(resolve(sample.nominal, where), self.shape, where)
@@ -256,6 +376,23 @@ class BinnedModel:
                 elif isinstance(mod, NormSys):
                     target = norm_lin if mod.interpolation == "linear" else norm_exp
                     target.append((s_i, p_i, mod.lo, mod.hi, mod.interpolation == "code4"))
+                elif isinstance(mod, GridSys):
+                    what = f"samples[{sample.name!r}].gridsys[{mod.parameter!r}]"
+                    if any(r[0] == s_i for r in grid_rows):
+                        raise ValueError(f"{what}: a sample takes at most one GridSys")
+                    nodes = np.asarray(mod.nodes, dtype=np.float64)
+                    temps = np.stack([
+                        _check_template(t, self.shape, f"{what}.templates[{k}]").ravel()
+                        for k, t in enumerate(mod.templates)
+                    ])
+                    lo_b, hi_b = parameters[p_i].bounds
+                    if lo_b is None or hi_b is None or lo_b < nodes[0] or hi_b > nodes[-1]:
+                        raise ValueError(
+                            f"{what}: parameter bounds {parameters[p_i].bounds} must lie inside "
+                            f"the tabulated range [{nodes[0]:g}, {nodes[-1]:g}]"
+                        )
+                    ratio_coef, add_coef = gridsys_coefficients(nodes, temps)
+                    grid_rows.append((s_i, p_i, nodes, ratio_coef, add_coef))
                 else:
                     what = f"samples[{sample.name!r}].histosys[{mod.parameter!r}]"
                     lo = _check_template(resolve(mod.lo, what), self.shape, what + ".lo").ravel()
@@ -297,6 +434,9 @@ class BinnedModel:
         # One-hot matrix mapping histosys rows to samples for a single matmul.
         self._hs_to_sample = np.zeros((n_samples, len(hist_rows)))
         self._hs_to_sample[self._hs_sample, np.arange(len(hist_rows))] = 1.0
+        self._grid_rows = tuple(grid_rows)
+        self._floor = floor_scale(nominal, self._hs_to_sample @ np.abs(d_hi),
+                                  self._hs_to_sample @ np.abs(d_lo))
         self.init = np.array([p.init for p in parameters], dtype=np.float64)
         self.bounds = [p.bounds for p in parameters]
         constrained = [i for i, p in enumerate(parameters) if p.constraint is not None]
@@ -398,7 +538,14 @@ class BinnedModel:
             else:
                 delta = linear
             counts = counts + self._hs_to_sample @ delta
-            counts = np.maximum(counts, 0.0)
+        if self._hs_param.size:
+            counts, _ = smooth_floor(counts, self._floor)
+        if self._grid_rows:
+            counts = counts.copy()
+            for s_i, p_i, nodes, ratio_coef, add_coef in self._grid_rows:
+                a = np.asarray(x[p_i])
+                counts[s_i] = (counts[s_i] * pchip_evaluate(nodes, ratio_coef, a)[0]
+                               + pchip_evaluate(nodes, add_coef, a)[0])
         return counts * self.sample_factors(x)[:, None]
 
     def frozen(self, values: Mapping[str, float]) -> BinnedModel:
@@ -501,6 +648,9 @@ def combine_models(
                 elif isinstance(mod, NormSys):
                     mods.append(NormSys(rename(mod.parameter), mod.lo, mod.hi,
                                         mod.interpolation))
+                elif isinstance(mod, GridSys):
+                    mods.append(GridSys(rename(mod.parameter), mod.nodes, np.stack(
+                        [_pad(t, offset, total) for t in mod.templates])))
                 else:
                     mods.append(NormFactor(rename(mod.parameter)))
             samples.append(Sample(f"{cname}/{smp.name}", _pad(smp.nominal, offset, total, names),

@@ -13,6 +13,7 @@ ours                           pyhf                                             
 ``NormSys`` linear             ``normsys`` (same at ``α = 0, ±1``)                 approximate
 ``HistoSys`` code0             ``histosys`` (same at ``α = 0``, ``|α| ≥ 1``)        approximate
 ``NormFactor`` constrained     ``normsys`` with ``lo = 1 − σ``, ``hi = 1 + σ``    approximate
+``GridSys`` (tabulated)        ``histosys`` from its ±1σ templates (at ``α = 0, ±1``) approximate
 =============================  =================================================  ==========
 
 By default only exact mappings are allowed (a ``ValueError`` lists the others);
@@ -27,7 +28,14 @@ from typing import Any
 import numpy as np
 
 from cevns.stats.likelihood import BinnedLikelihood
-from cevns.stats.model import HistoSys, NormFactor, NormSys
+from cevns.stats.model import (
+    GridSys,
+    HistoSys,
+    NormFactor,
+    NormSys,
+    pchip_coefficients,
+    pchip_evaluate,
+)
 
 __all__ = ["to_pyhf_workspace"]
 
@@ -104,6 +112,15 @@ def to_pyhf_workspace(
                 mods.append({"name": p.name, "type": "histosys",
                              "data": {"lo_data": np.ravel(np.asarray(mod.lo)).tolist(),
                                       "hi_data": np.ravel(np.asarray(mod.hi)).tolist()}})
+            elif isinstance(mod, GridSys):
+                nodes = np.asarray(mod.nodes, dtype=np.float64)
+                temps = np.stack([np.ravel(t) for t in mod.templates])
+                ends = pchip_evaluate(nodes, pchip_coefficients(nodes, temps),
+                                      np.array([-1.0, 1.0]))[0]
+                notes.append(f"{sample.name}/{p.name}: tabulated shape variation exported as a "
+                             "code 4p histosys from its ±1σ templates (exact at α = 0, ±1)")
+                mods.append({"name": p.name, "type": "histosys",
+                             "data": {"lo_data": ends[0].tolist(), "hi_data": ends[1].tolist()}})
         samples.append({"name": sample.name, "data": np.ravel(np.asarray(sample.nominal)).tolist(),
                         "modifiers": mods})
     if notes and not approximate:

@@ -1,0 +1,135 @@
+"""One call to run a profile-likelihood scan: :func:`run_scan`."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from cevns.scan.engine import (
+    ScanPayload,
+    make_payload,
+    run_chunks,
+    scan_hash,
+)
+from cevns.scan.grid import ScanGrid
+from cevns.scan.profiler import Profiler
+from cevns.scan.results import ScanResult
+from cevns.scan.store import ScanStore
+from cevns.stats.likelihood import BinnedLikelihood, fit
+from cevns.types import FloatArray
+
+__all__ = ["STORE_NAME", "best_fit", "run_scan"]
+
+#: File name of the checkpoint store inside the output folder.
+STORE_NAME = "scan.sqlite"
+
+
+def best_fit(likelihood: BinnedLikelihood, payload_profiler: Profiler) -> tuple[FloatArray, float]:
+    """Global minimum: MIGRAD's fit polished by the Newton profiler (the lower of the two)."""
+    start = likelihood.model.init.copy()
+    with contextlib.suppress(ValueError, RuntimeError):
+        start = fit(likelihood, require_convergence=False).values
+    polished = payload_profiler.minimise(start)
+    from_init = payload_profiler.minimise(likelihood.model.init.copy())
+    best = polished if polished.nll <= from_init.nll else from_init
+    return best.x, best.nll
+
+
+def run_scan(
+    likelihood: BinnedLikelihood,
+    grid: ScanGrid,
+    *,
+    out: str | Path | None = None,
+    executor: str = "serial",
+    workers: int = 1,
+    scheduler: str | None = None,
+    timeout: float = 5.0,
+    chunk_size: int | None = None,
+    fc_toys: int = 0,
+    seed: int = 0,
+    on_chunk: Callable[[int, int], None] | None = None,
+    on_ready: Callable[[ScanPayload, int], None] | None = None,
+) -> ScanResult:
+    """Profile ``likelihood`` over ``grid``, checkpointing into ``out/scan.sqlite``.
+
+    Parameters
+    ----------
+    likelihood
+        The binned likelihood; the grid's names are its parameters of interest.
+    grid
+        Points to profile (validated against the parameters' names and ranges).
+    out
+        Folder of the checkpoint store (and of the outputs the caller writes); ``None`` keeps
+        the store in memory (no resume).
+    executor
+        ``"serial"``, ``"processes"`` (local worker processes) or ``"dask"``.
+    workers
+        Worker processes (``"processes"``, or a Dask ``LocalCluster``).
+    scheduler
+        Address of an existing Dask scheduler (implies ``executor="dask"``).
+    timeout
+        Seconds to wait for the Dask scheduler before a clear error.
+    chunk_size
+        Points per chunk (default: the last axis, i.e. one row of a 2-D grid; ≤ 100 points).
+    fc_toys
+        Feldman–Cousins toys per point (0: none).
+    seed
+        Seed of the toys.
+    on_chunk
+        Called with ``(chunk index, points)`` after each committed chunk.
+    on_ready
+        Called with ``(payload, points already done)`` before the chunks run.
+    """
+    model = likelihood.model
+    grid.validate(model.parameter_names, model.bounds)
+    if fc_toys < 0:
+        raise ValueError(f"fc_toys: must be ≥ 0, got {fc_toys}")
+    if chunk_size is None:
+        chunk_size = min(grid.shape[-1], 100) if grid.axes else min(grid.size, 100)
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size: need at least 1 point per chunk, got {chunk_size}")
+    if scheduler is not None:
+        executor = "dask"
+    payload = make_payload(likelihood, grid, chunk_size=chunk_size, fc_toys=fc_toys, seed=seed,
+                           best=model.init, best_nll=0.0)
+    digest = scan_hash(payload.model, payload.observed, payload.auxiliary, payload.pois, grid,
+                       chunk_size, fc_toys, seed)
+    config = {"parameters": list(grid.names), "grid": grid.as_dict(),
+              "chunk_size": chunk_size, "fc_toys": fc_toys, "seed": seed,
+              "model_parameters": list(model.parameter_names)}
+    path: str | Path = ":memory:" if out is None else Path(out) / STORE_NAME
+    store = ScanStore(path, digest, config, payload.n_chunks)
+    try:
+        stored = store.get_meta("best")
+        if stored is None:
+            profiler = Profiler(payload.model, payload.observed, payload.auxiliary)
+            best, best_nll = best_fit(likelihood, profiler)
+            store.set_meta("best", json.dumps({"x": [float(v).hex() for v in best],
+                                               "nll": float(best_nll).hex()}))
+        else:
+            doc = json.loads(stored)
+            best = np.array([float.fromhex(v) for v in doc["x"]])
+            best_nll = float.fromhex(doc["nll"])
+        payload = ScanPayload(**{**vars(payload), "best": best, "best_nll": best_nll})
+        if on_ready is not None:
+            done = store.done()
+            on_ready(payload, sum(len(payload.chunk_points(i)) for i in done))
+        stats = run_chunks(payload, store, executor=executor, workers=workers,
+                           scheduler=scheduler, timeout=timeout, on_chunk=on_chunk)
+        blobs = store.load()
+        store.set_meta("complete", "true")
+    finally:
+        store.close()
+    if len(blobs) != payload.n_chunks:
+        raise RuntimeError(f"store: {len(blobs)} of {payload.n_chunks} chunks present")
+    rows = np.concatenate([np.frombuffer(blobs[i]).reshape(-1, payload.n_columns)
+                           for i in range(payload.n_chunks)])
+    ordered = np.empty_like(rows)
+    ordered[grid.c_index] = rows
+    stats["scan_hash"] = digest
+    return ScanResult(grid, model.parameter_names, ordered, best, best_nll, fc_toys, stats)
+

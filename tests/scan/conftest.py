@@ -1,0 +1,95 @@
+"""Shared fixtures of the scan tests: a small synthetic model with every modifier kind, and the
+public COHERENT releases (read from ../shared/data, never copied)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cevns.stats import BinnedLikelihood
+from cevns.stats.model import (
+    BinnedModel,
+    GridSys,
+    HistoSys,
+    NormFactor,
+    NormSys,
+    Parameter,
+    Sample,
+)
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+CSI_DIR = SHARED / "coherent-csi-2021"
+LAR_DIR = SHARED / "coherent-lar-2020"
+
+
+def synthetic_model() -> BinnedModel:
+    """Two samples over 12 bins using every modifier kind and interpolation code."""
+    rng = np.random.default_rng(7)
+    n = 12
+    sig = 20.0 * np.exp(-0.5 * ((np.arange(n) - 4.0) / 2.0) ** 2) + 0.5
+    bkg = np.linspace(30.0, 10.0, n)
+    nodes = np.linspace(-5.0, 5.0, 21)
+    shifted = np.stack([20.0 * np.exp(-0.5 * ((np.arange(n) - 4.0 - 0.6 * a) / 2.0) ** 2) + 0.5
+                        for a in nodes])
+    sig_up = sig * (1.0 + 0.1 * rng.uniform(-1, 1, n))
+    sig_dn = sig * (1.0 - 0.08 * rng.uniform(-1, 1, n))
+    bkg_up = bkg * (1.0 + 0.05 * np.linspace(-1, 1, n))
+    bkg_dn = bkg * (1.0 - 0.03 * np.linspace(-1, 1, n))
+    return BinnedModel(
+        [
+            Sample("signal", sig, (
+                NormFactor("mu"),
+                NormSys("flux", 0.9, 1.12, "linear"),
+                NormSys("xs", 0.95, 1.07, "code4"),
+                HistoSys("shape", sig_dn, sig_up, "code4p"),
+                GridSys("shift", nodes, shifted),
+            )),
+            Sample("background", bkg, (
+                NormFactor("b_norm"),
+                NormSys("flux", 0.9, 1.12, "linear"),
+                NormSys("eff", 0.8, 1.15, "exponential"),
+                HistoSys("b_shape", bkg_dn, bkg_up, "code0"),
+            )),
+        ],
+        [
+            Parameter("mu", 1.0, (0.0, 10.0)),
+            Parameter("b_norm", 1.0, (0.0, 5.0), (1.0, 0.1)),
+            Parameter.nuisance("flux"),
+            Parameter.nuisance("xs"),
+            Parameter.nuisance("shape"),
+            Parameter.nuisance("shift"),
+            Parameter.nuisance("eff"),
+            Parameter.nuisance("b_shape"),
+        ],
+    )
+
+
+@pytest.fixture(scope="session")
+def synthetic() -> BinnedLikelihood:
+    model = synthetic_model()
+    truth = model.vector({"mu": 1.3, "flux": 0.4, "shift": 0.7})
+    observed = np.random.default_rng(3).poisson(model.expected(truth)).astype(float)
+    return BinnedLikelihood(model, observed)
+
+
+@pytest.fixture(scope="session")
+def csi_dir() -> Path:
+    if not CSI_DIR.is_dir():
+        pytest.skip("../shared/data/coherent-csi-2021 not present")
+    return CSI_DIR
+
+
+@pytest.fixture(scope="session")
+def lar_dir() -> Path:
+    if not LAR_DIR.is_dir():
+        pytest.skip("../shared/data/coherent-lar-2020 not present")
+    return LAR_DIR
+
+
+@pytest.fixture(scope="session")
+def joint(csi_dir: Path, lar_dir: Path):  # type: ignore[no-untyped-def]
+    from cevns.experiments.joint import build_joint
+
+    return build_joint(csi_dir, lar_dir)
