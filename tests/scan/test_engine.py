@@ -132,7 +132,7 @@ def test_dask_local_cluster_one_and_two_workers_identical(synthetic: BinnedLikel
 
 def test_unreachable_scheduler_is_a_clear_error(synthetic: BinnedLikelihood) -> None:
     pytest.importorskip("distributed")
-    with pytest.raises(ScanError, match="no Dask scheduler answers at 'tcp://127.0.0.1:9'"):
+    with pytest.raises(ScanError, match=r"no Dask scheduler answers at 'tcp://127\.0\.0\.1:9'"):
         run_scan(synthetic, ScanGrid.from_axes([parse_axis("mu=0:3:4")]),
                  scheduler="tcp://127.0.0.1:9", timeout=1.0)
 

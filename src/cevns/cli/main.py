@@ -108,11 +108,12 @@ def _register_command_groups() -> None:
     from . import fit as fit_commands
     from . import models as model_commands
     from . import predict as predict_commands
+    from . import scan as scan_commands
     from . import sources as source_commands
     from . import xsec as xsec_commands
 
     for module in (xsec_commands, source_commands, predict_commands, fit_commands,
-                   data_commands, model_commands):
+                   data_commands, model_commands, scan_commands):
         module.register(app)
     # Every command, whoever wrote it, reports bad input as one line (cevns.cli.errors).
     guard_commands(app)

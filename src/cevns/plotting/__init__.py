@@ -19,6 +19,9 @@ Modules
     Prediction (recoil, measured spectrum, timing) and source (flux, arrival time) figures.
 :mod:`cevns.plotting.analysis`
     Fit projections (stacked and background-subtracted) and the profile-likelihood figure.
+:mod:`cevns.plotting.scan`
+    Scan figures: ``Δχ²`` curves, 2-D contours, exclusion curves with Brazil bands, a
+    published curve overlaid from a CSV.
 
 Adding a figure
 ---------------
@@ -42,16 +45,21 @@ from typing import Any
 
 __all__ = [
     "Provenance",
+    "contour_figure",
+    "delta_chi2_figure",
+    "exclusion_figure",
     "file_sha256",
     "legend_above",
     "new_figure",
     "output_paths",
     "plot_analysis",
     "plot_prediction",
+    "plot_scan",
     "plot_source",
     "prediction_figure",
     "profile_figure",
     "projection_figure",
+    "read_published_curve",
     "save_figure",
     "source_figure",
     "style_context",
@@ -72,6 +80,11 @@ _WHERE = {
     "plot_analysis": "analysis",
     "profile_figure": "analysis",
     "projection_figure": "analysis",
+    "contour_figure": "scan",
+    "delta_chi2_figure": "scan",
+    "exclusion_figure": "scan",
+    "plot_scan": "scan",
+    "read_published_curve": "scan",
 }
 
 

@@ -54,8 +54,8 @@ FC_LEVELS = (0.6827, 0.90, 0.95)
 N_HEAD = 4
 
 
-class ScanError(RuntimeError):
-    """A scan could not run (executor or scheduler problem)."""
+class ScanError(ValueError):
+    """A scan cannot run as asked (an unreachable scheduler, a missing optional executor)."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,0 +1,197 @@
+"""``cevns scan``: profile-likelihood scans of the COHERENT analyses.
+
+``cevns scan ANALYSIS --axis 'NAME=LO:HI:N[:log]' [--axis ...] --out DIR`` profiles every other
+parameter at each grid point (analytic-gradient Newton fits, warm-started from the neighbouring
+point), checkpoints finished chunks in ``DIR/scan.sqlite`` (rerunning the same command resumes),
+and writes ``DIR/scan.csv`` and ``DIR/scan.json`` (and ``DIR/scan.parquet`` when pyarrow is
+installed). ``--workers N`` runs N local processes, ``--dask`` a Dask ``LocalCluster`` with N
+workers, ``--scheduler ADDRESS`` an existing Dask cluster. ``--fc-toys N`` adds a
+Feldman–Cousins construction with N seeded toys per point. ``--model NAME`` scans the
+parameters of a new-physics model. ANALYSIS is ``coherent-csi-2021``, ``coherent-lar-2020`` or
+``joint``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+__all__ = ["ANALYSES", "register"]
+
+#: Analyses ``cevns scan`` knows.
+ANALYSES = ("coherent-csi-2021", "coherent-lar-2020", "joint")
+
+
+class _RateColumn(ProgressColumn):
+    """Points per second since the scan (this run) started."""
+
+    def render(self, task: Task) -> Text:
+        elapsed = task.elapsed or 0.0
+        done = task.completed - float(task.fields.get("resumed", 0))
+        if elapsed <= 0 or done <= 0:
+            return Text("     —  points/s")
+        return Text(f"{done / elapsed:8.1f} points/s")
+
+
+def build_analysis(name: str, data: Path | None, model: str | None) -> Any:
+    """The named analysis (release folders found as for ``cevns fit``), with ``model``."""
+    from cevns.cli.fit import find_release
+    from cevns.experiments.releases import CSI_2021, LAR_2020
+
+    if name == "coherent-csi-2021":
+        from cevns.experiments.csi2021 import build_csi_2021
+
+        analysis = build_csi_2021(find_release(CSI_2021.name, data))
+    elif name == "coherent-lar-2020":
+        from cevns.experiments.lar2020 import build_lar_2020
+
+        analysis = build_lar_2020(find_release(LAR_2020.name, data))
+    elif name == "joint":
+        from cevns.experiments.joint import build_joint
+
+        analysis = build_joint(find_release(CSI_2021.name, data),
+                               find_release(LAR_2020.name, data))
+    else:
+        raise ValueError(f"analysis: unknown {name!r}; allowed: {', '.join(ANALYSES)}")
+    if model is not None:
+        with_model = getattr(analysis, "with_model", None)
+        if with_model is None:
+            raise ValueError("--model: this version of cevns cannot attach new-physics models "
+                             "to an analysis yet; scan its own parameters instead")
+        from cevns.models import registry
+
+        analysis = with_model(registry.get_model(model))
+    return analysis
+
+
+def _summary_table(summary: dict[str, Any]) -> Table:
+    table = Table(title="scan summary (Wilks)")
+    table.add_column("CL")
+    names = summary["parameters"]
+    if "wilks_intervals" in summary:
+        table.add_column(f"{names[0]} interval(s)")
+        if "feldman_cousins_intervals" in summary:
+            table.add_column("Feldman–Cousins")
+        for level, pieces in summary["wilks_intervals"].items():
+            text = " ∪ ".join(
+                f"[{p['low']:.4g}{'…' if p['low_open'] else ''}, "
+                f"{p['high']:.4g}{'…' if p['high_open'] else ''}]" for p in pieces) or "—"
+            row = [f"{float(level) * 100:.4g} %", text]
+            if "feldman_cousins_intervals" in summary:
+                fc = summary["feldman_cousins_intervals"].get(level, [])
+                row.append(" ∪ ".join(f"[{p['low']:.4g}, {p['high']:.4g}]" for p in fc) or "—")
+            table.add_row(*row)
+    else:
+        for n in names:
+            table.add_column(f"{n} extent")
+        for level, region in summary.get("wilks_contours", {}).items():
+            extent = region["extent"]
+            cells = ["outside the grid / none" if extent is None else
+                     f"[{extent[n][0]:.4g}, {extent[n][1]:.4g}]" for n in names]
+            table.add_row(f"{float(level) * 100:.4g} %", *cells)
+    return table
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``scan`` command to ``app``."""
+
+    @app.command("scan")
+    def scan(
+        analysis: Annotated[str, typer.Argument(
+            help=f"Analysis to scan: {', '.join(ANALYSES)}.")],
+        axis: Annotated[list[str], typer.Option(
+            "--axis", help="Scan axis 'NAME=LO:HI:N[:log]' (repeat for a 2-D scan).")],
+        out: Annotated[Path, typer.Option("--out", help="Output folder (store, table, JSON).")],
+        model: Annotated[str | None, typer.Option(
+            "--model", help="New-physics model whose parameters are scanned.")] = None,
+        fc_toys: Annotated[int, typer.Option(
+            "--fc-toys", help="Feldman–Cousins toys per point (0: none).")] = 0,
+        workers: Annotated[int, typer.Option(
+            "--workers", help="Local worker processes (1: serial).")] = 1,
+        dask: Annotated[bool, typer.Option(
+            "--dask", help="Run on a Dask LocalCluster with --workers workers.")] = False,
+        scheduler: Annotated[str | None, typer.Option(
+            "--scheduler", help="Address of an existing Dask scheduler.")] = None,
+        timeout: Annotated[float, typer.Option(
+            "--timeout", help="Seconds to wait for the Dask scheduler.")] = 5.0,
+        chunk_size: Annotated[int | None, typer.Option(
+            "--chunk-size", help="Points per chunk (default: one grid row, ≤ 100).")] = None,
+        seed: Annotated[int, typer.Option("--seed", help="Seed of the toys.")] = 0,
+        data: Annotated[Path | None, typer.Option(
+            "--data", help="Folder containing the release(s).")] = None,
+        plot: Annotated[bool, typer.Option(
+            "--plot", help="Write the scan figures into the output folder.")] = False,
+        as_json: Annotated[bool, typer.Option(
+            "--json", help="Print the summary as JSON.")] = False,
+    ) -> None:
+        """Profile-likelihood scan with checkpoint/resume, local or Dask execution."""
+        from cevns.scan import ScanGrid, parse_axis, run_scan
+        from cevns.scan.engine import ScanPayload
+
+        if workers < 1:
+            raise ValueError(f"--workers: need at least 1, got {workers}")
+        if fc_toys < 0:
+            raise ValueError(f"--fc-toys: must be ≥ 0, got {fc_toys}")
+        if scheduler is not None and (dask or workers != 1):
+            raise ValueError("--scheduler: an existing cluster brings its own workers; "
+                             "drop --dask/--workers")
+        if out.exists() and not out.is_dir():
+            raise ValueError(f"--out: {str(out)!r} exists and is not a folder")
+        grid = ScanGrid.from_axes([parse_axis(a) for a in axis])
+        console = Console(stderr=True)
+        ana = build_analysis(analysis, data, model)
+        executor = "dask" if (dask or scheduler) else ("processes" if workers > 1 else "serial")
+        with Progress(TextColumn("scan"), BarColumn(), MofNCompleteColumn(),
+                      TextColumn("points"), _RateColumn(), TimeRemainingColumn(),
+                      console=console, disable=as_json) as progress:
+            task = progress.add_task("scan", total=grid.size)
+
+            def ready(payload: ScanPayload, done: int) -> None:
+                progress.reset(task, completed=done, total=grid.size, resumed=done)
+
+            def chunk(index: int, points: int) -> None:
+                progress.advance(task, points)
+
+            start = time.perf_counter()
+            result = run_scan(ana.likelihood, grid, out=out, executor=executor,
+                              workers=workers, scheduler=scheduler, timeout=timeout,
+                              chunk_size=chunk_size, fc_toys=fc_toys, seed=seed,
+                              on_chunk=chunk, on_ready=ready)
+        wall = time.perf_counter() - start
+        written = [result.to_csv(out / "scan.csv"), result.to_json(out / "scan.json")]
+        if importlib.util.find_spec("pyarrow") is not None:  # Parquet is an optional extra
+            written.append(result.to_parquet(out / "scan.parquet"))
+        if plot:
+            from cevns.plotting.scan import plot_scan
+
+            written += plot_scan(result, out)
+        summary = result.summary()
+        summary["analysis"] = ana.name
+        summary["data_version"] = ana.data_version
+        if as_json:
+            typer.echo(json.dumps(summary, indent=1))
+            return
+        console.print(_summary_table(summary))
+        console.print("best fit: " + ", ".join(f"{k} = {v:.5g}"
+                                                for k, v in summary["best_fit"].items()))
+        console.print(f"fit status: {summary['status_counts']}; {grid.size} points in "
+                      f"{wall:.1f} s ({result.stats['chunks_resumed']} chunks resumed)")
+        for path in written:
+            console.print(f"wrote {path}")
