@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -32,6 +33,8 @@ from rich.progress import (
 )
 from rich.table import Table
 from rich.text import Text
+
+from cevns.scan.grid import ScanAxis
 
 __all__ = ["ANALYSES", "register"]
 
@@ -50,8 +53,11 @@ class _RateColumn(ProgressColumn):
         return Text(f"{done / elapsed:8.1f} points/s")
 
 
-def build_analysis(name: str, data: Path | None, model: str | None) -> Any:
-    """The named analysis (release folders found as for ``cevns fit``), with ``model``."""
+def build_analysis(name: str, data: Path | None, model: str | None,
+                   axes: Sequence[ScanAxis] = ()) -> Any:
+    """The named analysis (release folders found as for ``cevns fit``), with ``model`` whose
+    parameters of interest are the scanned ``axes`` (a nonlinear one is tabulated on its axis
+    values, so the scan points are template nodes)."""
     from cevns.cli.fit import find_release
     from cevns.experiments.releases import CSI_2021, LAR_2020
 
@@ -71,13 +77,18 @@ def build_analysis(name: str, data: Path | None, model: str | None) -> Any:
     else:
         raise ValueError(f"analysis: unknown {name!r}; allowed: {', '.join(ANALYSES)}")
     if model is not None:
-        with_model = getattr(analysis, "with_model", None)
-        if with_model is None:
-            raise ValueError("--model: this version of cevns cannot attach new-physics models "
-                             "to an analysis yet; scan its own parameters instead")
         from cevns.models import registry
 
-        analysis = with_model(registry.get_model(model))
+        physics = registry.get_model(model)
+        names = [a.name for a in axes]
+        known = [p.name for p in physics.parameters]
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise ValueError(f"--axis {unknown[0]}: not a parameter of model {model!r}; "
+                             f"allowed: {known}")
+        nonlinear = [a for a in axes if physics.parameter(a.name).kind == "nonlinear"]
+        grid = nonlinear[0].values.tolist() if nonlinear else None
+        analysis = analysis.with_model(physics, pois=names, grid=grid)
     return analysis
 
 
@@ -156,7 +167,7 @@ def register(app: typer.Typer) -> None:
             raise ValueError(f"--out: {str(out)!r} exists and is not a folder")
         grid = ScanGrid.from_axes([parse_axis(a) for a in axis])
         console = Console(stderr=True)
-        ana = build_analysis(analysis, data, model)
+        ana = build_analysis(analysis, data, model, grid.axes)
         executor = "dask" if (dask or scheduler) else ("processes" if workers > 1 else "serial")
         with Progress(TextColumn("scan"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("points"), _RateColumn(), TimeRemainingColumn(),

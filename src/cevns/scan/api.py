@@ -29,13 +29,26 @@ STORE_NAME = "scan.sqlite"
 
 
 def best_fit(likelihood: BinnedLikelihood, payload_profiler: Profiler) -> tuple[FloatArray, float]:
-    """Global minimum: MIGRAD's fit polished by the Newton profiler (the lower of the two)."""
+    """Global minimum: MIGRAD's fit polished by the Newton profiler (the lower of the two).
+
+    Parameters entering through parametric templates are fitted by MIGRAD only (the Newton
+    polish holds them at MIGRAD's values).
+    """
+    model = payload_profiler.model
     start = likelihood.model.init.copy()
+    migrad_nll = float("inf")
     with contextlib.suppress(ValueError, RuntimeError):
-        start = fit(likelihood, require_convergence=False).values
-    polished = payload_profiler.minimise(start)
-    from_init = payload_profiler.minimise(likelihood.model.init.copy())
-    best = polished if polished.nll <= from_init.nll else from_init
+        result = fit(likelihood, require_convergence=False)
+        start, migrad_nll = result.values, result.nll
+    template = [model.parameter_names.index(n) for n in model.template_parameters]
+    model.set_templates({model.parameter_names[i]: float(start[i]) for i in template})
+    polished = payload_profiler.minimise(start, fixed=template)
+    candidates = [polished]
+    if not template:
+        candidates.append(payload_profiler.minimise(likelihood.model.init.copy()))
+    best = min(candidates, key=lambda c: c.nll)
+    if migrad_nll < best.nll:
+        return start, migrad_nll
     return best.x, best.nll
 
 
@@ -88,6 +101,11 @@ def run_scan(
     grid.validate(model.parameter_names, model.bounds)
     if fc_toys < 0:
         raise ValueError(f"fc_toys: must be ≥ 0, got {fc_toys}")
+    templated = tuple(getattr(model, "template_parameters", ()))
+    if fc_toys and templated:
+        raise ValueError(f"fc_toys: Feldman–Cousins toys need a global fit over the scanned "
+                         f"parameters; {list(templated)} enter through parametric templates, "
+                         "which the fast profiler holds fixed")
     if chunk_size is None:
         chunk_size = min(grid.shape[-1], 100) if grid.axes else min(grid.size, 100)
     if chunk_size < 1:

@@ -19,7 +19,9 @@ bins a tabulated variation touches are kept), so it is what scan workers receive
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -35,6 +37,7 @@ from cevns.stats.model import (
     pchip_evaluate,
     smooth_floor,
 )
+from cevns.stats.templates import evaluate, is_parametric
 from cevns.types import FloatArray
 
 __all__ = ["CompiledModel"]
@@ -67,8 +70,15 @@ class CompiledModel:
         index = {n: i for i, n in enumerate(names)}
         self.parameter_names: tuple[str, ...] = names
         self.n_params = len(names)
-        self.nominal = np.stack([np.ravel(np.asarray(s.nominal, dtype=np.float64))
-                                 for s in model.samples])
+        self.template_parameters: tuple[str, ...] = tuple(
+            getattr(model, "template_parameters", ()))
+        at_init = dict(zip(names, model.init.tolist(), strict=True))
+        self._param_nominal: list[tuple[int, Any]] = []
+        self._param_hs: list[tuple[int, Any, Any]] = []
+        for s_i, sample in enumerate(model.samples):
+            if is_parametric(sample.nominal):
+                self._param_nominal.append((s_i, sample.nominal))
+        self.nominal = np.stack([np.ravel(evaluate(s.nominal, at_init)) for s in model.samples])
         n_samples, n_bins = self.nominal.shape
         self.n_bins = n_bins
         norm_rows: list[tuple[int, int, int, float, float]] = []
@@ -89,8 +99,10 @@ class CompiledModel:
                     coef4.append(_code4_coefficients(mod.lo, mod.hi) if kind == _CODE4
                                  else np.zeros(6))
                 elif isinstance(mod, HistoSys):
-                    up = np.ravel(np.asarray(mod.hi, dtype=np.float64)) - nom
-                    dn = nom - np.ravel(np.asarray(mod.lo, dtype=np.float64))
+                    if is_parametric(mod.lo) or is_parametric(mod.hi):
+                        self._param_hs.append((len(hs_rows), mod.lo, mod.hi))
+                    up = np.ravel(evaluate(mod.hi, at_init)) - nom
+                    dn = nom - np.ravel(evaluate(mod.lo, at_init))
                     hs_rows.append((s_i, p_i, up, dn, mod.interpolation == "code4p"))
                 elif isinstance(mod, GridSys):
                     nodes = np.asarray(mod.nodes, dtype=np.float64)
@@ -150,6 +162,24 @@ class CompiledModel:
         self.constrained_index = model.constrained_index.copy()
         self.constraint_mean = model.constraint_mean.copy()
         self.constraint_sigma = model.constraint_sigma.copy()
+
+    def set_templates(self, values: Mapping[str, float]) -> None:
+        """Evaluate the parametric templates (nominals, HistoSys ±1σ) at ``values`` (every
+        name of :attr:`template_parameters`); the parameters of the templates are then held
+        fixed (a scan sets them at each point: the "frozen" model of that point)."""
+        if not self.template_parameters:
+            return
+        for s_i, template in self._param_nominal:
+            self.nominal[s_i] = np.ravel(evaluate(template, values))
+        if self._hs_param.size:
+            for row, lo, hi in self._param_hs:
+                nom = self.nominal[self._hs_sample[row]]
+                self._hs_up[row] = np.ravel(evaluate(hi, values)) - nom
+                self._hs_dn[row] = nom - np.ravel(evaluate(lo, values))
+            self._hs_sum = 0.5 * (self._hs_up + self._hs_dn)
+            self._hs_asym = 0.0625 * (self._hs_up - self._hs_dn)
+        self._floor = floor_scale(self.nominal, self._hs_to_sample @ np.abs(self._hs_up),
+                                  self._hs_to_sample @ np.abs(self._hs_dn))
 
     # ------------------------------------------------------------------ pieces
     def _norm_factors(self, x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -217,8 +247,14 @@ class CompiledModel:
         if self._hs_param.size:
             base, fslope = smooth_floor(base, self._floor)
             if order and st.hs_slope is not None and not np.all(fslope == 1.0):
-                # Below the floor the counts no longer follow the variations linearly; the
-                # chain rule keeps the first derivative exact (curvature of the floor ignored).
+                # Below the floor the counts follow the variations through the floor's slope
+                # f′ (chain rule) and curvature f″ = f′/ε (used by second_order).
+                if order > 1:
+                    st.hs_pre = st.hs_slope
+                    low = fslope != 1.0
+                    st.floor_curv = np.where(low, fslope / np.where(low, self._floor, 1.0), 0.0)
+                    if st.hs_curv is not None:
+                        st.hs_curv = st.hs_curv * fslope[self._hs_sample]
                 st.hs_slope = st.hs_slope * fslope[self._hs_sample]
         if self._grid:
             hs_scale = np.ones_like(base) if st.hs_slope is not None else None
@@ -238,6 +274,7 @@ class CompiledModel:
                                 np.concatenate([held * d2ratio, d2value])))
                 st.grid_dratio.append((g.sample, g.param, g.mult, dratio))
             if hs_scale is not None and order:
+                st.scale = hs_scale
                 st.hs_raw = st.hs_slope
                 st.hs_slope = st.hs_slope * hs_scale[self._hs_sample]  # type: ignore[operator]
                 if st.hs_curv is not None:
@@ -308,6 +345,17 @@ class CompiledModel:
             diag[p] += st.factor[s] * float(gc @ r[b])
         cross = dfactor.T @ dbr
         h += cross + cross.T
+        # Floor curvature: ∂²f(u)/∂α_r∂α_r' = f″(u) ∂u/∂α_r ∂u/∂α_r' (same sample).
+        if st.floor_curv is not None and st.hs_pre is not None:
+            w = r[None, :] * st.floor_curv * st.factor[:, None]
+            if st.scale is not None:
+                w = w * st.scale
+            pre = st.hs_pre
+            gram = (pre * w[self._hs_sample]) @ pre.T
+            gram *= self._hs_sample[:, None] == self._hs_sample[None, :]
+            rows_p = np.broadcast_to(self._hs_param[:, None], gram.shape)
+            cols_p = np.broadcast_to(self._hs_param[None, :], gram.shape)
+            np.add.at(h, (rows_p, cols_p), gram)
         # Shape × tabulated: ∂²B/∂α_r∂α_g = (∂Δ_r/∂α_r) · ∂ratio/∂α_g on the scaled bins.
         if st.hs_raw is not None:
             for s, p, mult, dratio in st.grid_dratio:
@@ -335,3 +383,6 @@ class _State:
         self.grid: list[tuple[int, int, np.ndarray, FloatArray, FloatArray]] = []
         self.grid_dratio: list[tuple[int, int, np.ndarray, FloatArray]] = []
         self.hs_raw: FloatArray | None = None
+        self.hs_pre: FloatArray | None = None
+        self.floor_curv: FloatArray | None = None
+        self.scale: FloatArray | None = None

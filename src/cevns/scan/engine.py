@@ -156,12 +156,25 @@ def compute_chunk(payload: ScanPayload, index: int) -> bytes:
     points = payload.chunk_points(index)
     out = np.zeros((len(points), payload.n_columns))
     pois = list(payload.pois)
-    x = payload.best.copy()
     model = payload.model
+    template = [model.parameter_names.index(n) for n in model.template_parameters]
+    fixed = sorted(set(pois) | set(template))
+    x = payload.best.copy()
     for row, k in enumerate(points):
         x = x.copy()
         x[pois] = payload.grid.points[k]
-        fit = profiler.minimise(x, fixed=pois)
+        model.set_templates({model.parameter_names[i]: float(x[i]) for i in template})
+        fit = profiler.minimise(x, fixed=fixed)
+        if row == 0 or fit.status != 0 or _far_pulled(fit.x, payload):
+            # Guard against local minima (e.g. a timing nuisance pulled to −3.4σ): also start
+            # from the global best fit's and the nominal nuisances, keep the lowest.
+            for base in (payload.best, model.init):
+                other = base.copy()
+                other[pois] = payload.grid.points[k]
+                other[template] = x[template]
+                alt = profiler.minimise(other, fixed=fixed)
+                if alt.nll < fit.nll - 1e-9:
+                    fit = alt
         x = fit.x
         out[row, :N_HEAD] = (fit.nll, fit.status, fit.iterations, fit.edm)
         out[row, N_HEAD:N_HEAD + model.n_params] = fit.x
@@ -169,6 +182,16 @@ def compute_chunk(payload: ScanPayload, index: int) -> bytes:
             out[row, N_HEAD + model.n_params:] = _feldman_cousins(
                 profiler, fit.x, fit.nll, payload, k)
     return out.tobytes()
+
+
+#: A profiled nuisance further than this many σ from its constraint mean triggers extra starts.
+FAR_PULL = 2.5
+
+
+def _far_pulled(x: FloatArray, payload: ScanPayload) -> bool:
+    model = payload.model
+    pulls = (x[model.constrained_index] - payload.auxiliary) / model.constraint_sigma
+    return bool(np.any(np.abs(pulls) > FAR_PULL))
 
 
 def _feldman_cousins(profiler: Profiler, x_null: FloatArray, nll_point: float,
@@ -186,7 +209,14 @@ def _feldman_cousins(profiler: Profiler, x_null: FloatArray, nll_point: float,
         aux = rng.normal(x_null[cidx], model.constraint_sigma)
         toy = profiler.with_data(counts, aux)
         fixed = toy.minimise(x_null, fixed=pois)
+        # Global minimum of the toy: from the truth and from the POIs' lower bound (a
+        # physical boundary such as μ ≥ 0 is where a second minimum hides).
         free = toy.minimise(x_null, fixed=())
+        edge = x_null.copy()
+        edge[pois] = np.where(np.isfinite(model.lower[pois]), model.lower[pois], edge[pois])
+        other = toy.minimise(edge, fixed=())
+        if other.nll < free.nll:
+            free = other
         free_nll = min(free.nll, fixed.nll)
         if fixed.status == 3 or free.status == 3:
             failed += 1

@@ -163,37 +163,59 @@ class Profiler:
         f, g, h = self._evaluate(x, hessian=True)
         edm = math.inf
         for it in range(1, max_iter + 1):
-            at_lo = (x <= lo) & (g > 0)
-            at_hi = (x >= hi) & (g < 0)
-            active = free & ~at_lo & ~at_hi
+            # ε-active set (Bertsekas 1982): variables within ε of a bound with the gradient
+            # pushing outwards move by a scaled gradient step onto the bound; the others by
+            # Newton. ε shrinks with the projected-gradient norm, so near the solution the
+            # active set is the exact one.
+            width = float(np.linalg.norm((x - np.clip(x - g, lo, hi))[free]))
+            eps = min(1e-2, width)
+            at_lo = (x - lo <= eps) & (g > 0)
+            at_hi = (hi - x <= eps) & (g < 0)
+            bound = free & (at_lo | at_hi)
+            active = free & ~bound
             idx = np.nonzero(active)[0]
-            if idx.size == 0:
+            if idx.size == 0 and not bound.any():
                 return PointFit(x, f, 0, it, 0.0)
             gf = g[idx]
             hf = h[np.ix_(idx, idx)]
-            try:
-                np.linalg.cholesky(hf)
-            except np.linalg.LinAlgError:
-                # Far from the minimum the exact Hessian may be indefinite: use the Fisher
-                # information (positive semi-definite), regularised.
-                hf = self._fisher_matrix()[np.ix_(idx, idx)]
-                hf += np.eye(idx.size) * 1e-12 * max(float(np.max(np.diag(hf))), 1.0)
-            try:
-                step = -np.linalg.solve(hf, gf)
-            except np.linalg.LinAlgError:
-                step = -np.linalg.lstsq(hf, gf, rcond=None)[0]
+            if idx.size:
+                try:
+                    np.linalg.cholesky(hf)
+                except np.linalg.LinAlgError:
+                    # Far from the minimum the exact Hessian may be indefinite: use the Fisher
+                    # information (positive semi-definite), regularised.
+                    hf = self._fisher_matrix()[np.ix_(idx, idx)]
+                    hf += np.eye(idx.size) * 1e-12 * max(float(np.max(np.diag(hf))), 1.0)
+                try:
+                    step = -np.linalg.solve(hf, gf)
+                except np.linalg.LinAlgError:
+                    step = -np.linalg.lstsq(hf, gf, rcond=None)[0]
+            else:
+                step = np.zeros(0)
             edm = 0.5 * float(-np.dot(gf, step))
             if not math.isfinite(edm):
                 break
-            if edm < self.edm_tol:
+            if edm < self.edm_tol and not bound.any():
                 return PointFit(x, f, 0, it, edm)
+            bidx = np.nonzero(bound)[0]
+            if bidx.size:
+                curv = np.maximum(np.abs(np.diag(h))[bidx], 1e-12)
+                bstep = -g[bidx] / curv
+                if edm < self.edm_tol:
+                    # Newton part converged: only the bound variables remain; snap them.
+                    snapped = x.copy()
+                    snapped[bidx] = np.clip(x[bidx] + bstep, lo[bidx], hi[bidx])
+                    if np.array_equal(snapped, x):
+                        return PointFit(x, f, 0, it, edm)
             t = 1.0
             accepted = False
             for _ in range(40):
                 trial = x.copy()
                 trial[idx] = np.clip(x[idx] + t * step, lo[idx], hi[idx])
+                if bidx.size:
+                    trial[bidx] = np.clip(x[bidx] + t * bstep, lo[bidx], hi[bidx])
                 ft, gt, ht = self._evaluate(trial, hessian=True)
-                decrease = 1e-4 * float(np.dot(g[idx], trial[idx] - x[idx]))
+                decrease = 1e-4 * float(np.dot(g, trial - x))
                 if math.isfinite(ft) and ft <= f + decrease:
                     accepted = True
                     break

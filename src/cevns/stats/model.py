@@ -649,8 +649,10 @@ def combine_models(
                     mods.append(NormSys(rename(mod.parameter), mod.lo, mod.hi,
                                         mod.interpolation))
                 elif isinstance(mod, GridSys):
-                    mods.append(GridSys(rename(mod.parameter), mod.nodes, np.stack(
-                        [_pad(t, offset, total) for t in mod.templates])))
+                    padded = np.zeros((len(mod.nodes), total))
+                    padded[:, offset:offset + m.n_bins] = np.reshape(mod.templates,
+                                                                     (len(mod.nodes), -1))
+                    mods.append(GridSys(rename(mod.parameter), mod.nodes, padded))
                 else:
                     mods.append(NormFactor(rename(mod.parameter)))
             samples.append(Sample(f"{cname}/{smp.name}", _pad(smp.nominal, offset, total, names),
