@@ -43,6 +43,7 @@ __all__ = [
     "ScanError",
     "ScanPayload",
     "compute_chunk",
+    "fc_statistic",
     "make_payload",
     "run_chunks",
     "scan_hash",
@@ -194,6 +195,29 @@ def _far_pulled(x: FloatArray, payload: ScanPayload) -> bool:
     return bool(np.any(np.abs(pulls) > FAR_PULL))
 
 
+def _statistic(profiler: Profiler, x_null: FloatArray, pois: Sequence[int]
+               ) -> tuple[float, bool]:
+    fixed = profiler.minimise(x_null, fixed=pois)
+    # Global minimum: from the truth and from the POIs' lower bounds (a physical boundary such
+    # as μ ≥ 0 is where a second minimum hides).
+    free = profiler.minimise(x_null, fixed=())
+    model = profiler.model
+    idx = list(pois)
+    edge = x_null.copy()
+    edge[idx] = np.where(np.isfinite(model.lower[idx]), model.lower[idx], edge[idx])
+    other = profiler.minimise(edge, fixed=())
+    best = min(free.nll, other.nll, fixed.nll)
+    ok = fixed.status != 3 and min(free.status, other.status) != 3
+    return 2.0 * (fixed.nll - best), ok
+
+
+def fc_statistic(profiler: Profiler, x_null: FloatArray, pois: Sequence[int]) -> float:
+    """Feldman–Cousins test statistic ``t = 2 [−ln L(θ₀, θ̂̂) − min −ln L]`` of the data held by
+    ``profiler`` at the point ``x_null`` (POIs at indices ``pois`` fixed at their values there),
+    the minimum taken over the POIs' allowed range."""
+    return _statistic(profiler, np.asarray(x_null, dtype=np.float64), pois)[0]
+
+
 def _feldman_cousins(profiler: Profiler, x_null: FloatArray, nll_point: float,
                      payload: ScanPayload, point: int) -> FloatArray:
     model = payload.model
@@ -207,20 +231,8 @@ def _feldman_cousins(profiler: Profiler, x_null: FloatArray, nll_point: float,
     for i in range(payload.fc_toys):
         counts = rng.poisson(nu).astype(np.float64)
         aux = rng.normal(x_null[cidx], model.constraint_sigma)
-        toy = profiler.with_data(counts, aux)
-        fixed = toy.minimise(x_null, fixed=pois)
-        # Global minimum of the toy: from the truth and from the POIs' lower bound (a
-        # physical boundary such as μ ≥ 0 is where a second minimum hides).
-        free = toy.minimise(x_null, fixed=())
-        edge = x_null.copy()
-        edge[pois] = np.where(np.isfinite(model.lower[pois]), model.lower[pois], edge[pois])
-        other = toy.minimise(edge, fixed=())
-        if other.nll < free.nll:
-            free = other
-        free_nll = min(free.nll, fixed.nll)
-        if fixed.status == 3 or free.status == 3:
-            failed += 1
-        t[i] = 2.0 * (fixed.nll - free_nll)
+        t[i], ok = _statistic(profiler.with_data(counts, aux), x_null, pois)
+        failed += 0 if ok else 1
     crit = np.quantile(t, FC_LEVELS)
     pvalue = float(np.mean(t >= t_obs - 1e-12))
     return np.concatenate([[pvalue], crit, [failed]])
