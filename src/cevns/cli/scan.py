@@ -18,7 +18,7 @@ import json
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -34,7 +34,8 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from cevns.scan.grid import ScanAxis
+if TYPE_CHECKING:
+    from cevns.scan.grid import ScanAxis
 
 __all__ = ["ANALYSES", "register"]
 
@@ -152,7 +153,16 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option(
             "--json", help="Print the summary as JSON.")] = False,
     ) -> None:
-        """Profile-likelihood scan with checkpoint/resume, local or Dask execution."""
+        """Profile-likelihood scan with checkpoint/resume, local or Dask execution.
+
+        \b
+        Examples:
+          cevns scan coherent-csi-2021 --axis 'mu_cevns=0.4:1.6:61' --out scans/mu --plot
+          cevns scan joint --model nsi --axis 'eps_uV_ee=-0.5:0.5:100' \\
+              --axis 'eps_dV_ee=-0.5:0.5:100' --workers 2 --out scans/nsi
+          cevns scan coherent-lar-2020 --axis 'mu_cevns=0:3:31' --fc-toys 500 --out scans/fc
+          cevns scan joint --axis 'mu_cevns=0.5:1.3:41' --scheduler tcp://host:8786 --out s
+        """
         from cevns.scan import ScanGrid, parse_axis, run_scan
         from cevns.scan.engine import ScanPayload
 
