@@ -108,3 +108,19 @@ def test_models_compose() -> None:
     np.testing.assert_allclose(differential_cross_section(e, t, CS, "nu_mu", radius),
                                differential_cross_section(e, t, CS, "nu_mu", sm), rtol=1e-12)
     assert set(both.values()) == {p.name for p in both.parameters}
+
+
+def test_sterile_acts_on_the_prediction_through_the_survival_hook() -> None:
+    """predict(model=Sterile3p1) applies P(E, L) per flavour at the detector: at Δm² → ∞
+    only ν_e is reduced, by 1 − ½ sin²2θ (1e-3: the baseline average of sin² is ½ to
+    1/(k w) ≈ 1e-5 at Δm² = 1e4 eV²)."""
+    from cevns.detectors.coherent import csi_2021_prediction
+
+    sm = csi_2021_prediction()
+    ue = 0.05
+    st = csi_2021_prediction(model=Sterile3p1(dm2_41=1e4, ue4_sq=ue))
+    sm_by, st_by = sm.by_flavour(), st.by_flavour()
+    expected = 1.0 - 0.5 * 4 * ue * (1 - ue)
+    np.testing.assert_allclose(st_by[Flavour.NU_E].sum() / sm_by[Flavour.NU_E].sum(),
+                               expected, rtol=1e-3)
+    np.testing.assert_allclose(st_by[Flavour.NU_MU], sm_by[Flavour.NU_MU], rtol=1e-12)
