@@ -128,3 +128,21 @@ def test_release_names_match_the_readers() -> None:
     from cevns.experiments.releases import RELEASES
 
     assert set(RELEASE_NAMES) == set(RELEASES) >= {CSI_NAME, LAR_NAME}
+
+
+def test_data_fetch_defaults_to_the_data_folder(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --to, a release goes to <data folder>/<name>, where `cevns fit` looks."""
+    import cevns.experiments.fetch as fetch
+
+    seen: list[Path] = []
+
+    def fake_fetch(name: str, to: Path, progress: object = None) -> Path:
+        seen.append(Path(to))
+        return Path(to)
+
+    monkeypatch.setattr(fetch, "fetch_release", fake_fetch)
+    monkeypatch.setenv("CEVNS_DATA", str(tmp_path))
+    res = runner.invoke(app, ["data", "fetch", "coherent-csi-2021"])
+    assert res.exit_code == 0, res.output
+    assert seen == [tmp_path / "coherent-csi-2021"]

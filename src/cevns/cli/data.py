@@ -35,8 +35,9 @@ def register(app: typer.Typer) -> None:
         name: Annotated[str, typer.Argument(help=f"Release: {', '.join(RELEASE_NAMES)}.")],
         to: Annotated[Path | None, typer.Option(
             "--to", metavar="DIR",
-            help="Folder to download into (default: $CEVNS_DATA, else the per-user data "
-                 "folder, e.g. ~/.local/share/cevns; `cevns fit` finds releases there).")
+            help="Release folder to download into (default: NAME inside $CEVNS_DATA, else "
+                 "inside the per-user data folder, e.g. ~/.local/share/cevns/NAME, where "
+                 "`cevns fit` finds it).")
         ] = None,
     ) -> None:
         """Download a release and check each file's sha256.
@@ -44,7 +45,7 @@ def register(app: typer.Typer) -> None:
         \b
         Examples:
           cevns data fetch coherent-csi-2021
-          cevns data fetch coherent-lar-2020 --to ~/releases
+          cevns data fetch coherent-lar-2020 --to ~/releases/coherent-lar-2020
         """
         import os
 
@@ -56,9 +57,10 @@ def register(app: typer.Typer) -> None:
 
         if name not in RELEASES:
             fail(f"name: unknown release {name!r}; allowed: {', '.join(RELEASES)}")
-        if to is None:
-            to = Path(os.environ[ENV_VAR]).expanduser() if os.environ.get(ENV_VAR) \
+        if to is None:  # <data folder>/<name>, where `cevns fit` looks for it
+            base = Path(os.environ[ENV_VAR]).expanduser() if os.environ.get(ENV_VAR) \
                 else user_data_dir()
+            to = base / name
             to.mkdir(parents=True, exist_ok=True)
         check_output_folder(to, "--to")
         try:

@@ -48,15 +48,18 @@ LAR_RELEASE = "coherent-lar-2020"
 
 
 def release_folder(name: str, release_dir: str | Path | None = None) -> Path | None:
-    """The folder of release ``name``: ``release_dir`` itself or ``$CEVNS_COHERENT_DATA/name``."""
+    """The folder of release ``name``: ``release_dir`` itself, ``$CEVNS_DATA/name`` or
+    ``$CEVNS_COHERENT_DATA/name`` (explicit settings only: without them the fitted forms of the
+    detector file are used, so a prediction never changes with where it is run)."""
     if release_dir is not None:
         folder = Path(release_dir)
         if not folder.is_dir():
             raise ValueError(f"release_dir: {str(folder)!r} is not a folder")
         return folder
-    env = os.environ.get("CEVNS_COHERENT_DATA")
-    if env and (Path(env) / name).is_dir():
-        return Path(env) / name
+    for var in ("CEVNS_DATA", "CEVNS_COHERENT_DATA"):
+        env = os.environ.get(var)
+        if env and (Path(env) / name).is_dir():
+            return Path(env) / name
     return None
 
 
