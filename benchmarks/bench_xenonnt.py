@@ -1,0 +1,64 @@
+"""Speed of the XENONnT ⁸B CEvNS fit (target: the full three-run fit, MINOS and significance
+included, ≤ 2 s once the release is read).
+
+The naive comparison path re-folds the ⁸B recoil spectrum with the 46 × 7 × 7 efficiency
+templates at every likelihood evaluation; the model used by the fit folds once per grid point
+and interpolates. Run timed with ``make bench``; in the normal test run each benchmark executes
+once as a test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
+XENONNT_DIR = SHARED / "xenonnt-8b-2026"
+
+pytestmark = pytest.mark.skipif(not XENONNT_DIR.is_dir(), reason="xenonnt-8b-2026 not present")
+
+
+@pytest.fixture(scope="module")
+def release():  # type: ignore[no-untyped-def]
+    pytest.importorskip("h5py")
+    from cevns.experiments.xenonnt import load_xenonnt_8b
+
+    return load_xenonnt_8b(XENONNT_DIR)
+
+
+def test_bench_xenonnt_full_fit(benchmark, release) -> None:  # type: ignore[no-untyped-def]
+    from cevns.experiments.xenonnt import fit_b8
+
+    result = benchmark(fit_b8, release)
+    assert result.fit.converged and result.observed_events == 62
+
+
+def test_bench_xenonnt_likelihood_evaluation(benchmark, release) -> None:  # type: ignore[no-untyped-def]
+    from cevns.experiments.xenonnt import build_model
+    from cevns.stats import BinnedLikelihood
+
+    model, observed = build_model(release)
+    likelihood = BinnedLikelihood(model, observed)
+    x = model.vector({"t_ly": 0.3, "t_qy": -0.4})
+    assert benchmark(likelihood, x) > 0
+
+
+def test_bench_xenonnt_naive_evaluation(benchmark, release) -> None:  # type: ignore[no-untyped-def]
+    """Naive path: fold the spectrum with the nearest-grid efficiency templates every call."""
+    from cevns.experiments.xenonnt import b8_recoil_rate
+
+    runs = list(release.runs.values())
+    energies = runs[0].mono_energies
+    rate = b8_recoil_rate(energies) * np.gradient(energies)
+
+    def naive() -> float:
+        total = 0.0
+        for run in runs:
+            signal = run.exposure * 5.46 * np.tensordot(rate, run.mono[:, 3, 3], axes=(0, 0))
+            nu = signal + run.exposure * (run.ac + run.er + run.neutron[3, 3])
+            total += float(np.sum(nu - run.observed * np.log(np.maximum(nu, 1e-300))))
+        return total
+
+    assert np.isfinite(benchmark(naive))

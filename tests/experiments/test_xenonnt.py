@@ -1,0 +1,211 @@
+"""XENONnT solar-⁸B CEvNS release: strict reading, damaged copies, signal model and fits."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cevns.experiments.releases import ReleaseFormatError
+from cevns.experiments.xenonnt import (
+    EXPOSURES,
+    PUBLISHED,
+    YIELD_GRID,
+    XenonntRelease,
+    b8_recoil_rate,
+    build_model,
+    fit_b8,
+    load_xenonnt_8b,
+    signal_grid,
+)
+
+h5py = pytest.importorskip("h5py")
+
+
+@pytest.fixture(scope="module")
+def release(xenonnt_dir: Path) -> XenonntRelease:
+    return load_xenonnt_8b(xenonnt_dir)
+
+
+@pytest.fixture(scope="module")
+def release_sr01(xenonnt_dir: Path, release: XenonntRelease) -> XenonntRelease:
+    return load_xenonnt_8b(xenonnt_dir, ("sr0", "sr1"))
+
+
+def test_release_contents(release: XenonntRelease) -> None:
+    """Events per run (9, 28, 25) and the 4-D 3 × 3 × 3 × 3 binning; 46 × 7 × 7 efficiency
+    templates per run (0.5–5.0 keVnr)."""
+    assert [int(r.observed.sum()) for r in release.runs.values()] == [9, 28, 25]
+    for run in release.runs.values():
+        assert run.observed.shape == (3, 3, 3, 3)
+        assert run.mono.shape == (46, 7, 7, 3, 3, 3, 3)
+        assert run.mono_energies[0] == pytest.approx(0.5)
+        assert run.mono_energies[-1] == pytest.approx(5.0)
+        assert run.exposure == EXPOSURES[run.name]
+
+
+def test_sr0_sr1_background_and_events_match_prl(release_sr01: XenonntRelease) -> None:
+    """PRL 133 (2024) 191002: 37 events observed, (26.4 +1.4 −1.3) expected from backgrounds
+    in 3.51 t·y. Templates × exposures give the background within its quoted uncertainty."""
+    model, observed = build_model(release_sr01)
+    by_sample = model.expected_by_sample(model.init)
+    background = sum(float(v.sum()) for k, v in by_sample.items() if not k.startswith("b8_"))
+    assert int(observed.sum()) == PUBLISHED["sr0+sr1"]["observed_events"]
+    assert background == pytest.approx(26.4, abs=1.3)
+    exposure = sum(r.exposure for r in release_sr01.runs.values())
+    assert exposure == pytest.approx(3.51, abs=0.01)
+
+
+def test_b8_rate_shape() -> None:
+    """Recoil spectrum falls steeply and ends below the kinematic limit of ⁸B on Xe (~4.3 keV)."""
+    rate = b8_recoil_rate([0.5, 1.0, 2.0, 3.0, 4.5])
+    assert np.all(np.diff(rate) < 0)
+    assert rate[-1] < 1e-6 * rate[0]
+
+
+def test_signal_grid_and_interpolation(release: XenonntRelease) -> None:
+    """At grid points the model returns the grid template; between, the bilinear average."""
+    model, _ = build_model(release)
+    run = release.runs["sr0"]
+    grid = signal_grid(run) * 1.0
+    centre = YIELD_GRID.index(0.0)
+    x = model.vector({"b8_flux": 1.0, "t_ly": 1.0, "t_qy": -2.0})
+    counts = model.expected_by_sample(x)["b8_sr0"][0]
+    np.testing.assert_allclose(counts, grid[centre + 1, centre - 2], rtol=1e-12)
+    x = model.vector({"b8_flux": 1.0, "t_ly": 0.5, "t_qy": 0.0})
+    counts = model.expected_by_sample(x)["b8_sr0"][0]
+    mid = 0.5 * (grid[centre, centre] + grid[centre + 1, centre])
+    np.testing.assert_allclose(counts, mid, rtol=1e-12)
+    assert np.all(grid >= 0)
+
+
+def test_fit_sr0_sr1_against_prl(release_sr01: XenonntRelease) -> None:
+    """SR0+SR1 vs PRL 133 (2024) 191002: Φ(⁸B) = (4.7 +3.6 −2.3) × 10⁶ cm⁻² s⁻¹, 2.73 σ.
+
+    Measured here: Φ = 5.72 −2.60 +3.81 and 2.75 σ. The significance agrees to 0.02 σ
+    (tolerance 0.15 σ); the flux is 22 % above the published central value, inside its 1σ
+    interval. Diagnosis: our signal per unit flux (1.88 events per 10⁶ cm⁻² s⁻¹ in 3.51 t·y)
+    is ≈ 18 % below the one implied by the published numbers; the best-fit number of signal
+    events (≈ 10.7) is what the data fix. Not tuned; the central value is pinned (2 %) as a
+    regression reference.
+    """
+    res = fit_b8(release_sr01)
+    assert res.observed_events == 37
+    assert res.significance == pytest.approx(PUBLISHED["sr0+sr1"]["significance"], abs=0.15)
+    flux, lo, hi = PUBLISHED["sr0+sr1"]["b8_flux"]
+    assert flux + lo < res.value < flux + hi
+    assert res.value == pytest.approx(5.72, rel=0.02)
+    assert res.interval[0] < 0 < res.interval[1]
+    assert res.fit.converged
+
+
+def test_fit_all_runs_and_signal_strength(release: XenonntRelease) -> None:
+    """SR0–SR2 jointly (no published numbers could be read for arXiv:2604.06002): the
+    significance grows with the added exposure; the SM-flux fit gives μ = Φ̂ / 5.46."""
+    flux = fit_b8(release, minos=False)
+    strength = fit_b8(release, signal="strength", minos=False)
+    assert flux.significance > 3.0
+    assert flux.observed_events == 62
+    assert strength.value == pytest.approx(flux.value / 5.46, rel=0.03)
+    data = strength.as_dict()
+    assert set(data) >= {"cevns_signal_strength", "significance_sigma", "fit", "runs"}
+
+
+def test_bad_runs_and_exposures(xenonnt_dir: Path) -> None:
+    with pytest.raises(ValueError, match="exposures: no exposure given for science run 'sr0'"):
+        load_xenonnt_8b(xenonnt_dir, ("sr0",), exposures={"sr1": 1.0})
+    with pytest.raises(ValueError, match="exposures: sr0 must be finite and > 0"):
+        load_xenonnt_8b(xenonnt_dir, ("sr0",), exposures={"sr0": -1.0})
+    with pytest.raises(ValueError, match="runs"):
+        load_xenonnt_8b(xenonnt_dir, ("run0",))
+    with pytest.raises(FileNotFoundError, match="release folder"):
+        load_xenonnt_8b(xenonnt_dir / "nowhere")
+
+
+# ----------------------------------------------------------------------- damaged copies
+def _copy_sr0(src: Path, dst: Path) -> Path:
+    """A copy of the release restricted to SR0: small files copied, templates symlinked."""
+    for sub in ("binning", "data"):
+        (dst / sub).mkdir(parents=True)
+        shutil.copy(src / sub / "sr0.yaml" if sub == "binning" else src / sub / "sr0.csv",
+                    dst / sub)
+    for comp in ("ac", "er", "rg", "mono"):
+        folder = dst / "templates" / "sr0" / comp
+        folder.mkdir(parents=True)
+        for f in (src / "templates" / "sr0" / comp).iterdir():
+            (folder / f.name).symlink_to(f)
+    return dst
+
+
+def _load(folder: Path) -> XenonntRelease:
+    return load_xenonnt_8b(folder, ("sr0",))
+
+
+def test_damaged_binning(xenonnt_dir: Path, tmp_path: Path) -> None:
+    copy = _copy_sr0(xenonnt_dir, tmp_path / "rel")
+    path = copy / "binning" / "sr0.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("s1_bdt_score", "s1_score"))
+    with pytest.raises(ReleaseFormatError, match=r"sr0\.yaml: axes .* differ"):
+        _load(copy)
+    path.unlink()
+    with pytest.raises(ReleaseFormatError, match=r"binning/sr0\.yaml: missing"):
+        _load(copy)
+
+
+def test_damaged_events(xenonnt_dir: Path, tmp_path: Path) -> None:
+    copy = _copy_sr0(xenonnt_dir, tmp_path / "rel")
+    path = copy / "data" / "sr0.csv"
+    lines = path.read_text().splitlines()
+    fields = lines[2].split(",")
+    fields[3] = "abc"
+    lines[2] = ",".join(fields)
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ReleaseFormatError, match=r"sr0\.csv: line 3: field 's1_bdt_score'"):
+        _load(copy)
+    path.write_text(lines[0].replace("cs2", "cS2") + "\n")
+    with pytest.raises(ReleaseFormatError, match=r"line 1: columns \['cs2'\] missing"):
+        _load(copy)
+
+
+def test_template_binning_mismatch(xenonnt_dir: Path, tmp_path: Path) -> None:
+    """An AC template whose cS2 edges differ from binning/sr0.yaml."""
+    copy = _copy_sr0(xenonnt_dir, tmp_path / "rel")
+    path = copy / "templates" / "sr0" / "ac" / "template_XENONnT_sr0_ac_cevns.h5"
+    target = path.resolve()
+    path.unlink()
+    shutil.copy(target, path)
+    with h5py.File(path, "r+") as f:
+        edges = f["bins/0"][()]
+        edges[1] += 1.0
+        f["bins/0"][...] = edges
+    with pytest.raises(ReleaseFormatError, match=r"ac_cevns\.h5: field 'bins/0' \(cs2\)"):
+        _load(copy)
+
+
+def test_reordered_and_missing_templates(xenonnt_dir: Path, tmp_path: Path) -> None:
+    copy = _copy_sr0(xenonnt_dir, tmp_path / "rel")
+    rg = copy / "templates" / "sr0" / "rg"
+    name = "template_XENONnT_sr1_rg_cevns_tly_0.0_tqy_0.0.h5"
+    stray = xenonnt_dir / "templates" / "sr1" / "rg" / name
+    (rg / stray.name).symlink_to(stray)
+    with pytest.raises(ReleaseFormatError, match="science run 'sr1' in the name, folder is 'sr0'"):
+        _load(copy)
+    (rg / stray.name).unlink()
+    mono = copy / "templates" / "sr0" / "mono"
+    gone = mono / "template_XENONnT_sr0_mono_1.200_cevns_tly_2.0_tqy_-3.0.h5"
+    gone.unlink()
+    with pytest.raises(ReleaseFormatError, match=r"mono_1\.200_cevns_tly_2\.0_tqy_-3\.0\.h5: "
+                       r"missing \(1 point"):
+        _load(copy)
+
+
+def test_corrupt_template_file(xenonnt_dir: Path, tmp_path: Path) -> None:
+    copy = _copy_sr0(xenonnt_dir, tmp_path / "rel")
+    path = copy / "templates" / "sr0" / "rg" / "template_XENONnT_sr0_rg_cevns_tly_-1.0_tqy_-1.0.h5"
+    path.unlink()
+    path.write_bytes(b"not an hdf5 file")
+    with pytest.raises(ReleaseFormatError, match="not a readable HDF5 file"):
+        _load(copy)
