@@ -209,3 +209,48 @@ def test_corrupt_template_file(xenonnt_dir: Path, tmp_path: Path) -> None:
     path.write_bytes(b"not an hdf5 file")
     with pytest.raises(ReleaseFormatError, match="not a readable HDF5 file"):
         _load(copy)
+
+
+def test_bilinear_template_protocol() -> None:
+    """Value, finite-difference gradient and restriction of the grid template."""
+    from cevns.experiments.xenonnt import BilinearGridTemplate
+    from cevns.stats.templates import is_parametric
+
+    rng = np.random.default_rng(1)
+    grid = rng.uniform(0.5, 2.0, size=(7, 7, 4))
+    t = BilinearGridTemplate(("a", "b"), np.array(YIELD_GRID), grid)
+    assert is_parametric(t)
+    np.testing.assert_allclose(t({"a": 1.0, "b": -2.0}), grid[4, 1])
+    v = {"a": 0.3, "b": -0.7}
+    g = t.gradient(v)
+    h = 1e-6
+    fd = (t({"a": 0.3 + h, "b": -0.7}) - t({"a": 0.3 - h, "b": -0.7})) / (2 * h)
+    np.testing.assert_allclose(g["a"], fd, rtol=1e-6)
+    half = t.restrict({"a": 0.3})
+    assert isinstance(half, BilinearGridTemplate) and half.parameters == ("b",)
+    np.testing.assert_allclose(half({"b": -0.7}), t(v))
+    np.testing.assert_allclose(np.asarray(half.restrict({"b": -0.7})), t(v))
+    with pytest.raises(ValueError, match="template parameter 'b' not given"):
+        t({"a": 0.0})
+
+
+def test_cli_fit_xenonnt_json(xenonnt_dir: Path, release_sr01: XenonntRelease,
+                              tmp_path: Path) -> None:
+    """``cevns fit xenonnt-8b --runs sr0,sr1 --json --plot DIR`` (release already cached)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from cevns.cli.main import app
+
+    result = CliRunner().invoke(app, ["fit", "xenonnt-8b", "--data", str(xenonnt_dir),
+                                      "--runs", "sr0,sr1", "--json", "--plot", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout[result.stdout.index("{"):])
+    assert data["runs"] == ["sr0", "sr1"]
+    assert data["b8_flux_1e6_per_cm2_s"]["value"] == pytest.approx(5.72, rel=0.02)
+    assert data["published"]["significance"] == 2.73
+    assert (tmp_path / "xenonnt_8b_sr1.png").is_file()
+    bad = CliRunner().invoke(app, ["fit", "xenonnt-8b", "--data", str(xenonnt_dir),
+                                   "--signal", "rate"])
+    assert bad.exit_code != 0 and "--signal" in bad.output

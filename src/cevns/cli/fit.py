@@ -480,6 +480,9 @@ def register(app: typer.Typer) -> None:
                                              common_signal=not separate), model, param, poi),
              as_json=as_json, plot=plot, scan=None if model else _grid(0.3, 1.5, 25))
 
+    from .fit_xenonnt import register_xenonnt
+
+    register_xenonnt(fit_app)
     app.add_typer(fit_app, name="fit")
 
     guard_commands(app)  # bad input → one line (cevns.cli.errors)

@@ -58,7 +58,6 @@ from typing import Any
 
 import numpy as np
 import yaml
-from numpy.typing import NDArray
 
 from cevns import units as u
 from cevns.experiments.releases import ReleaseFormatError
@@ -72,10 +71,10 @@ __all__ = [
     "PUBLISHED",
     "RELEASE_NAME",
     "SCIENCE_RUNS",
+    "BilinearGridTemplate",
     "ScienceRun",
     "XenonntFitResult",
     "XenonntRelease",
-    "YieldGridModel",
     "b8_recoil_rate",
     "build_model",
     "fit_b8",
@@ -492,65 +491,82 @@ def signal_grid(run: ScienceRun) -> FloatArray:
 
 
 # ----------------------------------------------------------------------------------- model
-class YieldGridModel(BinnedModel):
-    """A :class:`BinnedModel` whose grid samples are interpolated bilinearly in two nuisances.
+@dataclass(frozen=True, eq=False)
+class BilinearGridTemplate:
+    """Counts on a 2-D grid of two parameters, interpolated bilinearly (a parametric template).
+
+    Follows the :class:`~cevns.stats.templates.ParametricTemplate` protocol, so a
+    :class:`~cevns.stats.model.BinnedModel` sample can use it as its nominal. Outside the grid
+    the value is held at the edge (the parameters are bounded to the grid in the fit).
 
     Parameters
     ----------
-    samples, parameters
-        As for :class:`BinnedModel`; the nominal of a grid sample is its template at the grid
-        point ``(0, 0)``.
-    grids
-        Sample name → templates on the grid, shape ``(n_a, n_b, *template_shape)``.
-    axes
-        The two parameter names interpolated over.
+    names
+        The two parameter names ``(a, b)``.
     points
-        Grid coordinates (shared by both parameters), increasing.
+        Grid coordinates shared by both parameters, increasing.
+    grid
+        Counts, shape ``(n_points, n_points, *template_shape)``.
+    fixed
+        Parameters already fixed (see :meth:`restrict`).
     """
 
-    def __init__(
-        self,
-        samples: Sequence[Sample],
-        parameters: Sequence[Parameter],
-        grids: Mapping[str, FloatArray],
-        axes: tuple[str, str],
-        points: Sequence[float],
-    ) -> None:
-        super().__init__(samples, parameters)
-        names = [s.name for s in self.samples]
-        self._grid_rows = np.array([names.index(k) for k in grids], dtype=np.intp)
-        n = len(points)
-        self._grids = np.stack(
-            [np.asarray(g, dtype=np.float64).reshape(n, n, -1) for g in grids.values()]
-        )
-        self._points = np.asarray(points, dtype=np.float64)
-        self._axes = (self.index(axes[0]), self.index(axes[1]))
+    names: tuple[str, str]
+    points: FloatArray
+    grid: FloatArray
+    fixed: tuple[tuple[str, float], ...] = ()
 
-    def _weights(self, value: float) -> tuple[int, float]:
-        p = self._points
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        """The free parameters."""
+        done = {k for k, _ in self.fixed}
+        return tuple(n for n in self.names if n not in done)
+
+    def _locate(self, value: float) -> tuple[int, float, bool]:
+        p = self.points
+        inside = bool(p[0] <= value <= p[-1])
         v = min(max(value, p[0]), p[-1])
         i = int(min(np.searchsorted(p, v, side="right") - 1, p.size - 2))
-        return i, (v - p[i]) / (p[i + 1] - p[i])
+        return i, (v - p[i]) / (p[i + 1] - p[i]), inside
 
-    def sample_counts(self, x: FloatArray) -> FloatArray:
-        """Counts per sample and bin with grid samples interpolated at ``x``."""
-        x = np.asarray(x, dtype=np.float64)
-        counts = self._nominal.copy()
-        if self._grid_rows.size:
-            i, fa = self._weights(float(x[self._axes[0]]))
-            j, fb = self._weights(float(x[self._axes[1]]))
-            g = self._grids
-            interp = ((1 - fa) * (1 - fb) * g[:, i, j] + fa * (1 - fb) * g[:, i + 1, j]
-                      + (1 - fa) * fb * g[:, i, j + 1] + fa * fb * g[:, i + 1, j + 1])
-            counts[self._grid_rows] = interp
-        return counts * self.sample_factors(x)[:, None]
+    def _coords(self, values: Mapping[str, float]) -> tuple[float, float]:
+        merged = dict(self.fixed)
+        for n in self.parameters:
+            if n not in values:
+                raise ValueError(f"values: template parameter {n!r} not given; "
+                                 f"needs {list(self.parameters)}")
+            merged[n] = float(values[n])
+        return merged[self.names[0]], merged[self.names[1]]
 
-    def can_populate(self) -> NDArray[np.bool_]:
-        """Bins some sample can populate anywhere on the grid."""
-        support = super().can_populate()
-        if self._grid_rows.size:
-            support = support | np.any(self._grids > 0, axis=(0, 1, 2))
-        return np.asarray(support)
+    def __call__(self, values: Mapping[str, float]) -> FloatArray:
+        a, b = self._coords(values)
+        i, fa, _ = self._locate(a)
+        j, fb, _ = self._locate(b)
+        g = self.grid
+        out: FloatArray = ((1 - fa) * (1 - fb) * g[i, j] + fa * (1 - fb) * g[i + 1, j]
+                           + (1 - fa) * fb * g[i, j + 1] + fa * fb * g[i + 1, j + 1])
+        return out
+
+    def gradient(self, values: Mapping[str, float]) -> dict[str, FloatArray]:
+        """Derivatives with respect to the free parameters (zero outside the grid)."""
+        a, b = self._coords(values)
+        i, fa, in_a = self._locate(a)
+        j, fb, in_b = self._locate(b)
+        g, p = self.grid, self.points
+        da = ((1 - fb) * (g[i + 1, j] - g[i, j]) + fb * (g[i + 1, j + 1] - g[i, j + 1])) / (
+            p[i + 1] - p[i]) * in_a
+        db = ((1 - fa) * (g[i, j + 1] - g[i, j]) + fa * (g[i + 1, j + 1] - g[i + 1, j])) / (
+            p[j + 1] - p[j]) * in_b
+        both = {self.names[0]: da, self.names[1]: db}
+        return {n: both[n] for n in self.parameters}
+
+    def restrict(self, values: Mapping[str, float]) -> BilinearGridTemplate | FloatArray:
+        """The template with some parameters fixed (an array once both are)."""
+        fixed = dict(self.fixed)
+        fixed.update({k: float(v) for k, v in values.items() if k in self.names})
+        restricted = BilinearGridTemplate(self.names, self.points, self.grid,
+                                          tuple(fixed.items()))
+        return restricted({}) if len(fixed) == 2 else restricted
 
 
 def build_model(
@@ -559,7 +575,7 @@ def build_model(
     signal: str = "flux",
     background_uncertainty: Mapping[str, float] | float = DEFAULT_BACKGROUND_UNCERTAINTY,
     flux_uncertainty: bool = True,
-) -> tuple[YieldGridModel, FloatArray]:
+) -> tuple[BinnedModel, FloatArray]:
     """Joint model of the science runs in ``release`` and the stacked observed counts.
 
     Parameters
@@ -590,9 +606,12 @@ def build_model(
     if len(shape) != 4:
         raise ValueError(f"release: expected 4-D templates, got shape {shape}")
     full = (n_runs, *shape)
-    centre = YIELD_GRID.index(0.0)
     samples: list[Sample] = []
-    grids: dict[str, FloatArray] = {}
+    points = np.array(YIELD_GRID)
+
+    def grid_template(values: FloatArray) -> BilinearGridTemplate:
+        return BilinearGridTemplate(("t_ly", "t_qy"), points, values)
+
     params: list[Parameter] = []
     if signal == "flux":
         params.append(Parameter("b8_flux", SSM_B8_FLUX[0], (0.0, 100.0)))
@@ -619,8 +638,7 @@ def build_model(
     for k, run in enumerate(runs):
         sig = signal_grid(run) * signal_scale
         name = f"b8_{run.name}"
-        grids[name] = place(k, sig)
-        samples.append(Sample(name, place(k, sig[centre, centre]), signal_mods))
+        samples.append(Sample(name, grid_template(place(k, sig)), signal_mods))
         for comp, template in (("ac", run.ac * run.exposure), ("er", run.er * run.exposure)):
             pname = f"{comp}_{run.name}"
             params.append(Parameter(pname, 1.0, (0.0, None), (1.0, rel[comp])))
@@ -628,9 +646,8 @@ def build_model(
         pname = f"rg_{run.name}"
         params.append(Parameter(pname, 1.0, (0.0, None), (1.0, rel["rg"])))
         neutron = run.neutron * run.exposure
-        grids[pname] = place(k, neutron)
-        samples.append(Sample(pname, place(k, neutron[centre, centre]), (NormFactor(pname),)))
-    model = YieldGridModel(samples, params, grids, ("t_ly", "t_qy"), YIELD_GRID)
+        samples.append(Sample(pname, grid_template(place(k, neutron)), (NormFactor(pname),)))
+    model = BinnedModel(samples, params)
     observed = np.stack([run.observed for run in runs])
     return model, observed
 
