@@ -415,8 +415,10 @@ def load_xenonnt_8b(
     exposures
         t·y per run; default :data:`EXPOSURES`. A run without an exposure is an error.
 
-    Results are cached per (folder, runs, exposures) within a process (the 6 762 template files
-    take a few seconds to read).
+    Notes
+    -----
+    Each science run is cached within a process, keyed by its folder, exposure and the sizes and
+    modification times of its files (the 6 762 template files take seconds to read).
     """
     path = Path(folder)
     if not path.is_dir():
