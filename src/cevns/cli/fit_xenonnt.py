@@ -1,7 +1,7 @@
 """``cevns fit xenonnt-8b``: the XENONnT solar-⁸B CEvNS release fitted with our ⁸B signal.
 
 ``--data DIR`` is the release folder (or a folder containing ``xenonnt-8b-2026``; default
-``$CEVNS_COHERENT_DATA/xenonnt-8b-2026`` or ``../shared/data/xenonnt-8b-2026``). ``--runs``
+``<folder>/xenonnt-8b-2026`` for each folder of :func:`cevns.paths.data_dirs`). ``--runs``
 selects science runs (``sr0,sr1`` reproduces PRL 133 (2024) 191002); ``--signal flux`` fits
 the ⁸B flux, ``--signal strength`` the CEvNS signal strength at the B16-GS98 flux. Prints a
 table next to the published numbers, or JSON with ``--json``; ``--plot DIR`` writes the
@@ -11,7 +11,6 @@ projections of data and stacked fit per science run.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -27,21 +26,22 @@ RELEASE = "xenonnt-8b-2026"
 
 
 def find_xenonnt_release(data: Path | None) -> Path:
-    """The release folder: ``data`` or ``data/xenonnt-8b-2026``, else the default places."""
+    """The release folder: ``data`` or ``data/xenonnt-8b-2026``, else the data folders of
+    :func:`cevns.paths.data_dirs` (``$CEVNS_DATA``, the checkout's ``../shared/data``, the
+    per-user folder)."""
+    from cevns.paths import data_dirs
+
     candidates: list[Path] = []
     if data is not None:
         candidates += [data, data / RELEASE]
     else:
-        env = os.environ.get("CEVNS_COHERENT_DATA")
-        if env:
-            candidates.append(Path(env) / RELEASE)
-        candidates.append(Path("..") / "shared" / "data" / RELEASE)
+        candidates += [folder / RELEASE for folder in data_dirs()]
     for folder in candidates:
         if (folder / "binning").is_dir() and (folder / "templates").is_dir():
             return folder
     raise FileNotFoundError(
         f"data: release {RELEASE!r} not found in {', '.join(str(c) for c in candidates)}; "
-        "download it from doi:10.5281/zenodo.20576156 and pass --data DIR"
+        "download it from doi:10.5281/zenodo.20576156 and pass --data DIR (or set CEVNS_DATA)"
     )
 
 
