@@ -62,7 +62,14 @@ def register_xenonnt(fit_app: typer.Typer) -> None:
             "--plot", help="Folder for the projection figures (PDF, SVG, PNG).")] = None,
     ) -> None:
         """XENONnT solar ⁸B CEvNS: 4-D binned likelihood of the public release (PRL 133 (2024)
-        191002; arXiv:2604.06002)."""
+        191002; arXiv:2604.06002).
+
+        \b
+        Examples:
+          cevns fit xenonnt-8b --runs sr0,sr1
+          cevns fit xenonnt-8b --signal strength --json
+          cevns fit xenonnt-8b --data ~/releases --plot figures/
+        """
         check_output_folder(plot, "--plot")
         if signal not in ("flux", "strength"):
             fail(f"--signal: must be 'flux' or 'strength', got {signal!r}")
