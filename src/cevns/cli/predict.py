@@ -258,7 +258,8 @@ def print_prediction(pred: Prediction, exposure_label: str, roi: Any = (None, No
     unit, scale = _energy_unit(det)
     edges = np.asarray(det.binning.energy_edges) / scale
     title = f"{det.name}: expected CEvNS counts, {exposure_label}"
-    table = Table(title=literal(title))
+    table = Table(title=literal(title), caption="counts in expected events, 3 significant "
+                  "digits per bin, 4 in the totals")
     table.add_column(escape(f"{det.binning.observable} bin [{unit}]"))
     by_flavour = pred.by_flavour()
     for f in pred.flavours:
@@ -271,21 +272,21 @@ def print_prediction(pred: Prediction, exposure_label: str, roi: Any = (None, No
     for i in range(len(edges) - 1):
         table.add_row(
             f"{edges[i]:g}–{edges[i + 1]:g}",
-            *(f"{per_flavour[f][i]:.3g}" for f in pred.flavours),
-            f"{energy_counts[i]:.3g}",
+            *(f"{per_flavour[f][i]:#.3g}" for f in pred.flavours),
+            f"{energy_counts[i]:#.3g}",
         )
     table.add_row(
-        "all", *(f"{per_flavour[f].sum():.4g}" for f in pred.flavours), f"{pred.total:.4g}",
+        "all", *(f"{per_flavour[f].sum():#.4g}" for f in pred.flavours), f"{pred.total:#.4g}",
         style="bold",
     )
     console.print(table)
-    iso = ", ".join(f"{k} {v.sum():.4g}" for k, v in pred.by_isotope().items())
+    iso = ", ".join(f"{k} {v.sum():#.4g}" for k, v in pred.by_isotope().items())
     console.print(f"by isotope: {literal(iso)}")
     if det.target.note:
         console.print(literal(f"target {det.target}: {det.target.note}"))
     energy, time = roi
     if energy is not None or time is not None:
-        console.print(f"in the region of interest: {pred.total_in(energy, time):.4g} events")
+        console.print(f"in the region of interest: {pred.total_in(energy, time):#.4g} events")
     if det.binning.time_edges is not None:
         t = np.asarray(det.binning.time_edges) / u.us
         console.print(f"arrival-time window {t[0]:g}–{t[-1]:g} µs, {len(t) - 1} bins")

@@ -96,8 +96,8 @@ def print_cross_sections(table: dict[str, dict[str, float]], source: str = STOPP
         out.add_column(Flavour(f).symbol + prompt, justify="right")
     out.add_column("all flavours", justify="right")
     for name, row in table.items():
-        out.add_row(literal(name), *(f"{row[f] / 1e-40:.4g}" for f in flavours),
-                    f"{row['total'] / 1e-40:.4g}")
+        out.add_row(literal(name), *(f"{row[f] / 1e-40:#.4g}" for f in flavours),
+                    f"{row['total'] / 1e-40:#.4g}")
     console.print(out)
     for name in table:
         note = Target.parse(name).note
