@@ -7,6 +7,8 @@ turn bad input into NaN or a silent zero.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -53,3 +55,33 @@ def non_negative_scalar(value: float, name: str, unit: str) -> float:
     if not np.isfinite(x) or x < 0:
         raise ValueError(f"{name}: must be finite and >= 0 {unit}; got {value!r}")
     return x
+
+
+#: Longest quoted user value echoed in an error message (a 100 000-character value is cut).
+ECHO_LIMIT = 60
+_LONG_QUOTED = re.compile(r"(['\"])([^'\"\n]{%d,})\1" % (ECHO_LIMIT + 1))
+
+
+def shown(value: object, limit: int = ECHO_LIMIT) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for echoing user input in an error."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 2] + "…" + text[-1]
+
+
+def clip_message(message: str, limit: int = 600) -> str:
+    """An error message on one line, with long quoted user values cut (never the whole input).
+
+    Newlines become spaces; quoted substrings longer than :data:`ECHO_LIMIT` characters are
+    shortened to their first characters and ``…``; the whole message is cut at ``limit``.
+    """
+    one = " ".join(str(message).split())
+    one = _LONG_QUOTED.sub(lambda m: m.group(1) + m.group(2)[: ECHO_LIMIT - 1] + "…" + m.group(1),
+                           one)
+    return one if len(one) <= limit else one[: limit - 1] + "…"
+
+
+class InputError(ValueError):
+    """Bad input; the message (one line, long echoed values cut) names what is wrong."""
+
+    def __init__(self, message: object = "") -> None:
+        super().__init__(clip_message(str(message)))

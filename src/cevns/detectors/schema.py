@@ -94,6 +94,7 @@ from ..sources.exposure import protons_on_target
 from ..sources.facilities import facility
 from ..sources.stopped_pion import StoppedPionSource
 from ..sources.timing import GaussianPulse
+from ..validation import InputError
 from .detector import Detector, ObservableBinning, ResponseChain
 from .efficiency import (
     ConstantTimeEfficiency,
@@ -114,7 +115,7 @@ from .quenching import (
 from .smearing import GammaSmearing, GaussianSmearing, NoSmearing, PoissonSmearing
 
 
-class DetectorFileError(ValueError):
+class DetectorFileError(InputError):
     """A detector file failed validation; the message names field, file and line."""
 
 

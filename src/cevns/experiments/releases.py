@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 
 from cevns import units as u
 from cevns.types import FloatArray
+from cevns.validation import InputError
 
 __all__ = [
     "CSI_2021",
@@ -51,7 +52,7 @@ __all__ = [
 ]
 
 
-class ReleaseFormatError(ValueError):
+class ReleaseFormatError(InputError):
     """A release file does not have the published layout (message: ``file:line: problem``)."""
 
 

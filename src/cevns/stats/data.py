@@ -38,11 +38,12 @@ from cevns import units as u
 from cevns.stats.likelihood import BinnedLikelihood
 from cevns.stats.model import BinnedModel, HistoSys, NormFactor, Parameter, Sample
 from cevns.types import FloatArray
+from cevns.validation import InputError
 
 __all__ = ["BinnedData", "BinnedDataError", "histogram_events", "read_binned_csv"]
 
 
-class BinnedDataError(ValueError):
+class BinnedDataError(InputError):
     """A binned-data file is malformed (message: ``file:line: problem``)."""
 
 
