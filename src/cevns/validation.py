@@ -7,7 +7,9 @@ turn bad input into NaN or a silent zero.
 
 from __future__ import annotations
 
+import math
 import re
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -59,7 +61,7 @@ def non_negative_scalar(value: float, name: str, unit: str) -> float:
 
 #: Longest quoted user value echoed in an error message (a 100 000-character value is cut).
 ECHO_LIMIT = 60
-_LONG_QUOTED = re.compile(r"(['\"])([^'\"\n]{%d,})\1" % (ECHO_LIMIT + 1))
+_LONG_QUOTED = re.compile(r"(['\"])([^'\"\n]{" + str(ECHO_LIMIT + 1) + r",})\1")
 
 
 def shown(value: object, limit: int = ECHO_LIMIT) -> str:
@@ -85,3 +87,71 @@ class InputError(ValueError):
 
     def __init__(self, message: object = "") -> None:
         super().__init__(clip_message(str(message)))
+
+
+# ----------------------------------------------------------------------------- allowed ranges
+@dataclass(frozen=True)
+class AllowedRange:
+    """The range a physical quantity may take at the user boundary (internal units).
+
+    The bounds are far outside any real experiment; they exist so that a typo (``1e300 kg``,
+    ``1e-200 m``) is an error instead of an overflow to ``inf``, an underflow to a silent zero
+    or a ``NaN`` in the output.
+    """
+
+    low: float
+    high: float
+    unit: str  # the unit the range is printed in
+    scale: float  # internal value of one ``unit``
+
+    def text(self) -> str:
+        return f"[{self.low / self.scale:g}, {self.high / self.scale:g}] {self.unit}"
+
+
+# Internal units: kg, cm, MeV, ns, MeV/ns (power); counts are plain numbers.
+_KPC = 3.0856775814913673e21
+_MW = 1e6 / 1.602176634e-13 / 1e9
+#: Allowed range of every physical quantity read at a boundary (TOML, CLI, API), by name.
+#: Documented in the detector-file format (:mod:`cevns.detectors.schema`).
+RANGES: dict[str, AllowedRange] = {
+    "mass": AllowedRange(1e-6, 1e9, "kg", 1.0),  # 1 mg to 1 Mt
+    "distance": AllowedRange(1.0, 1e3 * _KPC, "m", 100.0),  # 1 cm to 1 Mpc
+    "proton_energy": AllowedRange(1.0, 1e7, "GeV", 1e3),  # 1 MeV to 10 TeV
+    "beam_power": AllowedRange(1e-9 * _MW, 1e3 * _MW, "MW", _MW),  # 1 mW to 1 GW
+    "thermal_power": AllowedRange(1e-9 * _MW, 1e6 * _MW, "MW", _MW),  # 1 mW to 1 TW
+    "live_time": AllowedRange(1e-3, 1e4 * 365.25 * 86400e9, "s", 1e9),  # 1 ps to 10 kyr
+    # exposures, in the source's normalisation units
+    "proton on target": AllowedRange(1e-6, 1e30, "POT", 1.0),
+    "fission": AllowedRange(1e-6, 1e40, "fission", 1.0),
+    "burst": AllowedRange(1e-6, 1e6, "burst", 1.0),
+    "exposure": AllowedRange(1e-6, 1e40, "source units", 1.0),
+}
+
+
+def in_range(value: float, quantity: str, name: str | None = None) -> float:
+    """``value`` (internal units) after checking it lies in ``RANGES[quantity]``.
+
+    Raises
+    ------
+    ValueError
+        ``name: <value> <unit> is outside the allowed range [low, high] <unit>``.
+    """
+    allowed = RANGES[quantity]
+    label = name or quantity
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{label}: expected a number, got {shown(value)}") from None
+    if not math.isfinite(x) or not (allowed.low <= x <= allowed.high):
+        raise ValueError(
+            f"{label}: {x / allowed.scale:g} {allowed.unit} is outside the allowed range "
+            f"{allowed.text()}"
+        )
+    return x
+
+
+def exposure_in_range(units: float, normalisation_unit: str | None, name: str = "exposure"
+                      ) -> float:
+    """An exposure in source units, checked against the range of the source's unit."""
+    key = normalisation_unit if normalisation_unit in RANGES else "exposure"
+    return in_range(units, key, name)

@@ -63,7 +63,7 @@ def test_source_table_and_plot(tmp_path: Path) -> None:
         (["source", "sns", "--distance", "20"], "distance"),
         (["source", "sns", "--distance", "-20 m"], "distance"),
         (["source", "ess"], "neutrino_yield"),
-        (["source", "conus", "--yield", "0.1"], "neutrino_yield"),
+        (["source", "conus", "--yield", "0.1"], "--yield"),
     ],
 )
 def test_bad_input(args: list[str], field: str) -> None:

@@ -8,13 +8,12 @@ without network it exits with status 1 and says how to get the files by hand.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from .errors import check_output_folder, fail, guard_commands, literal, plain_console
+from .errors import check_output_folder, fail, guard_commands, literal, plain_console, to_json
 
 __all__ = ["RELEASE_NAMES", "register"]
 
@@ -92,7 +91,7 @@ def register(app: typer.Typer) -> None:
 
         problems = verify_release(name, folder)
         if as_json:
-            typer.echo(json.dumps({"release": name, "folder": str(folder), "problems": problems}))
+            typer.echo(to_json({"release": name, "folder": str(folder), "problems": problems}))
         elif problems:
             for filename, problem in problems.items():
                 console.print(f"[red]{literal(filename)}[/red]: {literal(problem)}")

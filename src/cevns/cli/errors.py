@@ -21,6 +21,8 @@ Output paths are checked *before* the work (:func:`check_output_file`,
 from __future__ import annotations
 
 import functools
+import json
+import math
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -45,6 +47,7 @@ __all__ = [
     "one_line",
     "plain_console",
     "reported_errors",
+    "to_json",
 ]
 
 #: Exit status of a command given bad input (a file, an option, a value).
@@ -224,3 +227,46 @@ def check_plot_target(path: Path | None, option: str = "--plot") -> None:
         check_output_file(path, option, (".png", ".pdf", ".svg"))
     else:
         check_output_folder(path, option)
+
+
+# ----------------------------------------------------------------------------- JSON output
+def _first_non_finite(value: Any, where: str = "") -> str | None:
+    if isinstance(value, float) and not math.isfinite(value):
+        return where or "(top level)"
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _first_non_finite(item, f"{where}.{key}" if where else str(key))
+            if found:
+                return found
+    if isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            found = _first_non_finite(item, f"{where}[{i}]")
+            if found:
+                return found
+    return None
+
+
+def _nulled(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _nulled(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_nulled(v) for v in value]
+    return value
+
+
+def to_json(payload: Any, *, what: str = "output", non_finite_as_null: bool = False,
+            **kwargs: Any) -> str:
+    """``json.dumps`` that never writes invalid JSON (``NaN``, ``Infinity``).
+
+    A non-finite number is an error naming where it is (``counts[3][2]``), or, with
+    ``non_finite_as_null`` (diagnostics of a failed fit), is written as ``null``.
+    """
+    if non_finite_as_null:
+        payload = _nulled(payload)
+    where = _first_non_finite(payload)
+    if where is not None:
+        raise ValueError(f"{what}: the result has a non-finite value at {where}; "
+                         f"nothing written (the inputs are outside the supported range)")
+    return json.dumps(payload, allow_nan=False, **kwargs)

@@ -16,7 +16,6 @@ components free or constrained (``--constrain bkg=0.1``), shape variations profi
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -32,6 +31,7 @@ from .errors import (
     guard_commands,
     literal,
     plain_console,
+    to_json,
 )
 
 if TYPE_CHECKING:
@@ -175,10 +175,11 @@ def _run(
     except ConvergenceError as exc:
         console.print(f"[red]fit did not converge:[/red] {literal(exc.result.message)}")
         if as_json:
-            typer.echo(json.dumps({"converged": False, "fit": exc.result.as_dict()}, indent=2))
+            typer.echo(to_json({"converged": False, "fit": exc.result.as_dict()}, indent=2,
+                                non_finite_as_null=True))
         raise typer.Exit(code=3) from exc
     if as_json:
-        typer.echo(json.dumps(result.as_dict(), indent=2))
+        typer.echo(to_json(result.as_dict(), indent=2))
     else:
         _print(result)
     if plot is not None:
@@ -189,7 +190,7 @@ def _run(
 
         workspace, notes = to_pyhf_workspace(analysis.likelihood, analysis.signal_parameter,
                                              channel=analysis.name, approximate=True)
-        pyhf.write_text(json.dumps(workspace, indent=1))
+        pyhf.write_text(to_json(workspace, indent=1))
         console.print(f"wrote pyhf workspace {literal(pyhf)}"
                       + (f" ({len(notes)} approximate mappings)" if notes else ""))
         for note in notes:
@@ -399,7 +400,7 @@ def register(app: typer.Typer) -> None:
             console.print(f"[red]fit did not converge:[/red] {literal(exc.result.message)}")
             raise typer.Exit(code=3) from exc
         if as_json:
-            typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+            typer.echo(to_json(summary, indent=2, ensure_ascii=False))
         else:
             _print_file_fit(summary)
 

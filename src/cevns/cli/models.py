@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+
+from .errors import to_json
 
 __all__ = ["register"]
 
@@ -40,7 +41,7 @@ def register(app: typer.Typer) -> None:
             wanted = {getattr(p, "model_name", "") for p in getattr(model, "parts", (model,))}
             rows = [r for r in rows if r["name"] in wanted]
         if as_json:
-            typer.echo(json.dumps({"models": rows}, indent=2, ensure_ascii=False))
+            typer.echo(to_json({"models": rows}, indent=2, ensure_ascii=False))
             return
         console = Console()
         for row in rows:

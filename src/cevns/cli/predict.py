@@ -20,7 +20,6 @@ Exit status: 0 on success, 2 on bad input (the message names the parameter).
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -35,6 +34,7 @@ from .errors import (
     guard_commands,
     literal,
     plain_console,
+    to_json,
 )
 
 if TYPE_CHECKING:
@@ -298,7 +298,7 @@ def write_prediction(pred: Prediction, path: Path, exposure_label: str, roi: Any
 
     suffix = path.suffix.lower()
     if suffix == ".json":
-        path.write_text(json.dumps(prediction_payload(pred, exposure_label, roi), indent=2))
+        path.write_text(to_json(prediction_payload(pred, exposure_label, roi), indent=2))
         return
     if suffix != ".csv":
         raise ValueError(f"output: use a .csv or .json file name, got {path.name!r}")
@@ -356,7 +356,7 @@ def _detectors_table(as_json: bool) -> None:
             }
         )
     if as_json:
-        typer.echo(json.dumps(rows, indent=2))
+        typer.echo(to_json(rows, indent=2))
         return
     from rich import box
 
@@ -388,7 +388,7 @@ def run_demo_prediction(as_json: bool = False) -> dict[str, Any]:
     payload = prediction_payload(pred, det.exposure_label)
     payload["published_sm_prediction"] = "341 ± 11 (th) ± 42 (exp) (PRL 129 (2022) 081801)"
     if as_json:
-        typer.echo(json.dumps(payload, indent=2))
+        typer.echo(to_json(payload, indent=2))
     else:
         print_prediction(pred, det.exposure_label)
         console.print(
@@ -506,7 +506,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             payload = prediction_payload(pred, label, windows)
             payload["overrides"] = notes
-            typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+            typer.echo(to_json(payload, indent=2, ensure_ascii=False))
         else:
             print_prediction(pred, label, windows)
             for note in notes:

@@ -10,7 +10,6 @@ the arrival-time PDFs, as PDF, SVG and PNG (:mod:`cevns.plotting`).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -24,6 +23,7 @@ from .errors import (
     guard_commands,
     literal,
     plain_console,
+    to_json,
 )
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ def register(app: typer.Typer) -> None:
         rows = catalogue()
         if as_json:
             typer.echo(
-                json.dumps(
+                to_json(
                     [{"key": r.key, "kind": r.kind, "summary": r.summary} for r in rows], indent=2
                 )
             )
@@ -171,7 +171,13 @@ def register(app: typer.Typer) -> None:
         d = None if distance is None else parse_quantity(distance, "length", name="distance")
         if d is not None and not d > 0:
             raise ValueError(f"distance: must be > 0, got {distance!r}")
-        summary = source_summary(name, d, neutrino_yield)
+        try:
+            summary = source_summary(name, d, neutrino_yield)
+        except ValueError as exc:  # the yield's checks name internal fields: name the option
+            field, _, problem = str(exc).partition(": ")
+            if neutrino_yield is not None and field in ("per_flavour", "neutrino_yield"):
+                raise ValueError(f"--yield: {problem}") from None
+            raise
         written: list[Path] = []
         if plot is not None:
             from ..plotting.prediction import plot_source
@@ -180,7 +186,7 @@ def register(app: typer.Typer) -> None:
             spectra, flux_unit = _flux_per_flavour(src, summary["distance_m"] * u.m)
             written = plot_source(src, summary["distance_m"] * u.m, plot, spectra, flux_unit)
         if as_json:
-            typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+            typer.echo(to_json(summary, indent=2, ensure_ascii=False))
             return
         params = Table(title=literal(f"Source {name}"), show_header=False)
         params.add_column("parameter")

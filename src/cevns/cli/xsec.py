@@ -8,12 +8,11 @@ Heavy modules are imported inside the functions, so ``cevns --help`` stays fast.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .errors import literal, plain_console
+from .errors import literal, plain_console, to_json
 
 if TYPE_CHECKING:
     from ..flavours import Flavour
@@ -146,7 +145,7 @@ def register(app: typer.Typer) -> None:
             from ..physics.targets import Target
 
             notes = {n: Target.parse(n).note for n in targets if Target.parse(n).note}
-            typer.echo(json.dumps({"unit": "cm2", "per": "nucleus", "source": described,
+            typer.echo(to_json({"unit": "cm2", "per": "nucleus", "source": described,
                                    "cross_sections": table, "target_notes": notes}, indent=2,
                                   ensure_ascii=False))
         else:

@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..physics.targets import Target
+from ..validation import in_range
 from .efficiency import Efficiency, GaussianF90, TimeEfficiency
 from .quenching import Quenching
 from .smearing import ObservableKind, Smearing
@@ -177,10 +178,8 @@ class Detector:
     assumptions: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if not (np.isfinite(self.mass) and self.mass > 0):
-            raise ValueError(f"mass: detector mass must be finite and > 0 kg, got {self.mass}")
-        if not (np.isfinite(self.distance) and self.distance > 0):
-            raise ValueError(f"distance: must be finite and > 0 cm, got {self.distance}")
+        in_range(self.mass, "mass")  # finite, inside cevns.validation.RANGES
+        in_range(self.distance, "distance")
         if self.exposure is not None and not (np.isfinite(self.exposure) and self.exposure > 0):
             raise ValueError(f"exposure: must be finite and > 0, got {self.exposure}")
         if self.recoil_energy_min is not None and not self.recoil_energy_min > 0:

@@ -39,6 +39,7 @@ from ..physics.kinematics import max_recoil_energy
 from ..physics.targets import Isotope
 from ..sources.spectrum import Spectrum
 from ..types import FloatArray
+from ..validation import exposure_in_range, shown
 from .beam import Exposure, SpectralSource, source_spectra, source_time_probabilities
 from .detector import Detector, ResponseChain
 from .efficiency import Efficiency, GaussianF90, TimeEfficiency
@@ -573,6 +574,10 @@ def predict(
         Counts per observable bin by flavour and isotope, with recoil spectra and the
         compiled response for fast re-prediction.
     """
+    if not isinstance(detector, Detector):
+        raise ValueError(
+            f"detector: expected a Detector (cevns.detectors.load_detector), got {shown(detector)}"
+        )
     src = detector.source if source is None else source
     if src is None:
         raise ValueError(f"source: detector {detector.name!r} has no default source; pass one")
@@ -584,8 +589,14 @@ def predict(
         units = detector.exposure
     elif isinstance(exposure, Exposure):
         units = exposure.units
+    elif isinstance(exposure, bool) or not isinstance(exposure, int | float | np.number):
+        raise ValueError(
+            f"exposure: expected a number of source units or an Exposure, got {shown(exposure)}"
+        )
     else:
         units = Exposure(float(exposure)).units
+    # the exposure must be in the range of what the source counts (POT, fissions, bursts)
+    exposure_in_range(units, getattr(src, "normalisation_unit", None))
     if model is not None:
         check = getattr(model, "check_target", None)
         if callable(check):
@@ -597,6 +608,11 @@ def predict(
     kernel = _compile_kernel(detector, physics)
     fine = _fine_counts(detector, physics, kernel)
     comps = _components(detector, physics, kernel, fine)
+    if not np.all(np.isfinite(comps)):
+        raise ValueError(
+            f"prediction: detector {detector.name!r} gives non-finite expected counts; an input "
+            f"is outside the range the computation supports (cevns.validation.RANGES)"
+        )
     return Prediction(
         detector=detector,
         exposure=units,

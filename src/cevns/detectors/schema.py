@@ -94,7 +94,7 @@ from ..sources.exposure import protons_on_target
 from ..sources.facilities import facility
 from ..sources.stopped_pion import StoppedPionSource
 from ..sources.timing import GaussianPulse
-from ..validation import InputError
+from ..validation import InputError, in_range
 from .detector import Detector, ObservableBinning, ResponseChain
 from .efficiency import (
     ConstantTimeEfficiency,
@@ -175,11 +175,17 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _positive_quantity(dimension: str, allow_zero: bool = False) -> Any:
+def _positive_quantity(dimension: str, allow_zero: bool = False,
+                       allowed: str | None = None) -> Any:
+    """A validator: the quantity is > 0 (>= 0) and, with ``allowed``, inside
+    ``cevns.validation.RANGES[allowed]``."""
+
     def check(value: str) -> str:
         q = _quantity(value, dimension)
         if q < 0 or (q == 0 and not allow_zero):
             raise ValueError(f"must be {'>=' if allow_zero else '>'} 0, got {value}")
+        if allowed is not None:
+            in_range(q, allowed)
         return value
 
     return check
@@ -205,8 +211,8 @@ class DetectorSection(_Section):
             raise ValueError(f"unknown target {v!r}: {exc}") from None
         return v
 
-    _mass = field_validator("mass")(_positive_quantity("mass"))
-    _distance = field_validator("distance")(_positive_quantity("length"))
+    _mass = field_validator("mass")(_positive_quantity("mass", allowed="mass"))
+    _distance = field_validator("distance")(_positive_quantity("length", allowed="distance"))
 
     @field_validator("recoil_energy_min")
     @classmethod
@@ -241,12 +247,12 @@ class StoppedPionSection(_Section):
     @field_validator("proton_energy")
     @classmethod
     def _ep(cls, v: str | None) -> str | None:
-        return None if v is None else _positive_quantity("energy")(v)
+        return None if v is None else _positive_quantity("energy", allowed="proton_energy")(v)
 
     @field_validator("beam_power")
     @classmethod
     def _bp(cls, v: str | None) -> str | None:
-        return None if v is None else _positive_quantity("power")(v)
+        return None if v is None else _positive_quantity("power", allowed="beam_power")(v)
 
     @field_validator("pulse_sigma")
     @classmethod
@@ -267,7 +273,7 @@ class ReactorSection(_Section):
     thermal_power: str
     fission_fractions: dict[str, float] | None = None
 
-    _tp = field_validator("thermal_power")(_positive_quantity("power"))
+    _tp = field_validator("thermal_power")(_positive_quantity("power", allowed="thermal_power"))
 
 
 class SupernovaSection(_Section):
@@ -291,8 +297,8 @@ class ExposureSection(_Section):
     live_time: str | None = None
 
     _be = field_validator("beam_energy")(_positive_quantity("beam_energy"))
-    _bp = field_validator("beam_power")(_positive_quantity("power"))
-    _lt = field_validator("live_time")(_positive_quantity("time"))
+    _bp = field_validator("beam_power")(_positive_quantity("power", allowed="beam_power"))
+    _lt = field_validator("live_time")(_positive_quantity("time", allowed="live_time"))
 
 
 class ConstantQuenchingSection(_Section):

@@ -25,7 +25,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from ..flavours import Flavour
-from ..validation import positive_scalar
+from ..validation import in_range, positive_scalar
 from .spectrum import FloatArray, SpectralLine, Spectrum
 
 #: ``P(E, L, flavour)``: survival probability of ``flavour`` at energy ``E`` (MeV, array)
@@ -34,8 +34,10 @@ SurvivalProbability = Callable[[FloatArray, float, Flavour], FloatArray]
 
 
 def check_distance(distance: float, name: str = "distance") -> float:
-    """Validate a source–detector distance (cm): finite and > 0."""
-    return positive_scalar(distance, name, "cm (enter as e.g. 20 * u.m)")
+    """Validate a source–detector distance (cm): finite, inside ``RANGES["distance"]``
+    (1 cm to 1 Mpc)."""
+    positive_scalar(distance, name, "cm (enter as e.g. 20 * u.m)")
+    return in_range(distance, "distance", name)
 
 
 def geometric_dilution(distance: float) -> float:

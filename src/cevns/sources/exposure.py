@@ -218,6 +218,11 @@ def parse_exposure(text: str, source: object | None) -> tuple[float, str]:
                 f"exposure: a bare time {raw!r} is not a beam exposure (it would assume the "
                 f"facility's nominal power); write {_BEAM_HINT}"
             )
+        if getattr(source, "normalisation_unit", None) == "burst":
+            raise ValueError(
+                f"exposure: a live time {raw!r} does not apply to a burst source (a supernova "
+                f"happens once); write a number of bursts, e.g. '1 burst'"
+            )
         rate = getattr(source, "normalisation_rate", None)
         if rate is None:
             raise ValueError("exposure: a live time needs a source with a rate per second")
