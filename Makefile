@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 DOCS_STAMP := $(VENV)/.installed-docs-stamp
 SITE   ?= site
 
-.PHONY: demo test lint pytest bench baseline docs clean
+.PHONY: demo test lint pytest bench baseline docs fuzz clean
 
 # `make demo` installs the library with its test extras only; `make test` and `make docs` add
 # the documentation tools (the `docs` extra).
@@ -33,6 +33,11 @@ lint: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
+
+## Property-based robustness tests with many fresh random examples (make test runs 15 each).
+FUZZ_EXAMPLES ?= 400
+fuzz: $(STAMP)
+	CEVNS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) CEVNS_FUZZ_RANDOM=1 $(BIN)/python -m pytest tests/robustness -q -p no:cacheprovider
 
 ## Timed benchmarks (pytest-benchmark), reported as ratios to the naive path of the same run.
 bench: $(STAMP)

@@ -240,9 +240,9 @@ def read_table(
             rows.append(values)
             lines.append(number)
     if n_rows is not None and len(rows) != n_rows:
-        where = lines[-1] if lines else 0
+        where = f":{lines[-1]}" if lines else ""
         raise ReleaseFormatError(
-            f"{path}:{where}: expected {n_rows} data lines as published, found {len(rows)} "
+            f"{path}{where}: expected {n_rows} data lines as published, found {len(rows)} "
             "(truncated or extended file)"
         )
     return np.array(rows, dtype=np.float64).reshape(len(rows), n_columns), lines
