@@ -143,7 +143,15 @@ DIMENSIONS: dict[str, str] = {
     **dict.fromkeys(["cm2", "cm^2"], "area"),
 }
 
-_QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\s\d].*?)\s*$")
+# Matched against the stripped text: no lazy group before a trailing ``\s*$``, so the match is
+# linear in the length (a 100 000-character unit used to take minutes).
+_QUANTITY = re.compile(r"^([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\s\d].*)$", re.DOTALL)
+#: Longest quantity text read (``"13.99 GWh"`` is 9 characters); longer input is an error.
+MAX_QUANTITY_CHARS = 200
+#: Magnitudes a quantity may take in internal units (MeV, cm, ns, kg, ...); anything outside
+#: overflows or underflows the arithmetic downstream. Zero is allowed (ranges are checked by
+#: the caller).
+MAGNITUDE_RANGE = (1e-60, 1e30)
 
 #: What each quantity kind means, for error messages and docs.
 KINDS: dict[str, str] = {
@@ -229,7 +237,12 @@ def parse_quantity(text: str, dimension: str, *, name: str = "value") -> float:
     ValueError
         If the text has no unit, an unknown unit, or a unit of another dimension.
     """
-    match = _QUANTITY.match(str(text))
+    if not isinstance(text, str):
+        raise ValueError(f"{name}: expected text such as '19.3 m', got {type(text).__name__}")
+    if len(text) > MAX_QUANTITY_CHARS:
+        raise ValueError(f"{name}: {len(text)} characters is too long for a quantity "
+                         f"(at most {MAX_QUANTITY_CHARS})")
+    match = _QUANTITY.match(text.strip())
     if match is None:
         raise ValueError(
             f"{name}: cannot read {text!r} as a quantity; write a number and a unit, "
@@ -246,4 +259,10 @@ def parse_quantity(text: str, dimension: str, *, name: str = "value") -> float:
     value = number * UNITS[symbol]
     if not math.isfinite(value):
         raise ValueError(f"{name}: {text!r} is not finite")
+    low, high = MAGNITUDE_RANGE
+    if value != 0 and not low <= abs(value) <= high:
+        raise ValueError(
+            f"{name}: {text.strip()!r} is outside the supported magnitudes ({low:g} to {high:g} "
+            f"in the internal units MeV, cm, ns, kg)"
+        )
     return value

@@ -24,9 +24,12 @@ def non_negative_array(value: ArrayLike, name: str, unit: str = "MeV") -> NDArra
         Naming ``name`` if any element is NaN, infinite or negative.
     """
     try:
-        arr = np.asarray(value, dtype=float)
+        raw = np.asarray(value)
+        if raw.dtype.kind not in "iuf":  # no text, bytes, booleans or objects as numbers
+            raise TypeError(raw.dtype)
+        arr = raw.astype(float)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name}: expected real numbers in {unit}, got {value!r}") from exc
+        raise ValueError(f"{name}: expected real numbers in {unit}, got {shown(value)}") from exc
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name}: must be finite (no NaN or inf); allowed range [0, inf) {unit}")
     if np.any(arr < 0):
@@ -40,9 +43,11 @@ def non_negative_array(value: ArrayLike, name: str, unit: str = "MeV") -> NDArra
 def positive_scalar(value: float, name: str, unit: str) -> float:
     """Return ``value`` as a float after checking it is finite and > 0."""
     try:
+        if isinstance(value, bool | str | bytes):
+            raise TypeError(type(value))
         x = float(value)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name}: expected a number in {unit}, got {value!r}") from exc
+        raise ValueError(f"{name}: expected a number in {unit}, got {shown(value)}") from exc
     if not np.isfinite(x) or x <= 0:
         raise ValueError(f"{name}: must be finite and > 0 {unit}; got {value!r}")
     return x
@@ -51,9 +56,11 @@ def positive_scalar(value: float, name: str, unit: str) -> float:
 def non_negative_scalar(value: float, name: str, unit: str) -> float:
     """Return ``value`` as a float after checking it is finite and >= 0."""
     try:
+        if isinstance(value, bool | str | bytes):
+            raise TypeError(type(value))
         x = float(value)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name}: expected a number in {unit}, got {value!r}") from exc
+        raise ValueError(f"{name}: expected a number in {unit}, got {shown(value)}") from exc
     if not np.isfinite(x) or x < 0:
         raise ValueError(f"{name}: must be finite and >= 0 {unit}; got {value!r}")
     return x

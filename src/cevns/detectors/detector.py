@@ -16,6 +16,7 @@ Units: energies MeV, lengths cm, times ns, masses kg (:mod:`cevns.units`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -35,6 +36,13 @@ def _edges(values: tuple[float, ...] | None, name: str, unit: str) -> None:
     e = np.asarray(values, dtype=float)
     if e.ndim != 1 or e.size < 2 or not np.all(np.isfinite(e)) or not np.all(np.diff(e) > 0):
         raise ValueError(f"{name}: need >= 2 finite, strictly increasing bin edges ({unit})")
+
+
+#: Size limits of a binning, checked before anything is allocated: edges per axis, bins in
+#: total (energy × F90 × time) and fine energy sub-bins (see :meth:`ObservableBinning.fine_edges`).
+MAX_EDGES_PER_AXIS = 10_001
+MAX_BINS = 1_000_000
+MAX_FINE_BINS = 200_000
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,11 @@ class ObservableBinning:
     fine_width: float | None = None
 
     def __post_init__(self) -> None:
+        for name, axis in (("energy_edges", self.energy_edges), ("time_edges", self.time_edges),
+                           ("psd_edges", self.psd_edges)):
+            if axis is not None and len(axis) > MAX_EDGES_PER_AXIS:
+                raise ValueError(f"{name}: {len(axis)} edges; at most {MAX_EDGES_PER_AXIS} "
+                                 f"are supported")
         _edges(self.energy_edges, "energy_edges", "PE" if self.observable == "PE" else "MeV")
         _edges(self.time_edges, "time_edges", "ns")
         _edges(self.psd_edges, "psd_edges", "F90")
@@ -71,8 +84,16 @@ class ObservableBinning:
             raise ValueError(f"observable: must be 'PE' or 'energy', got {self.observable!r}")
         if self.energy_edges[0] < 0:
             raise ValueError("energy_edges: must be >= 0")
-        if self.fine_width is not None and not self.fine_width > 0:
-            raise ValueError(f"fine_width: must be > 0, got {self.fine_width}")
+        if self.fine_width is not None and not (
+            isinstance(self.fine_width, int | float) and math.isfinite(self.fine_width)
+            and self.fine_width > 0
+        ):
+            raise ValueError(f"fine_width: must be finite and > 0, got {self.fine_width}")
+        total = math.prod(self.shape)
+        if total > MAX_BINS:
+            raise ValueError(f"binning: {total} bins (energy × F90 × time); at most {MAX_BINS} "
+                             f"are supported")
+        self._fine_counts()  # the sub-bin count is checked before anything is allocated
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -84,8 +105,8 @@ class ObservableBinning:
             dims.append(len(self.time_edges) - 1)
         return tuple(dims)
 
-    def fine_edges(self) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
-        """Sub-bin edges and, for each coarse bin, the index of its first sub-bin."""
+    def _fine_counts(self) -> NDArray[np.intp]:
+        """Sub-bins per coarse energy bin; an error if there would be too many."""
         coarse = np.asarray(self.energy_edges, dtype=float)
         widths = np.diff(coarse)
         if self.fine_width is not None:
@@ -94,7 +115,20 @@ class ObservableBinning:
             step = 0.25
         else:
             step = float(widths.min()) / 64.0
-        counts = np.maximum(np.ceil(widths / step - 1e-9).astype(int), 1)
+        per_bin = np.maximum(np.ceil(widths / step - 1e-9), 1.0)
+        total = float(per_bin.sum())
+        if not total <= MAX_FINE_BINS:
+            raise ValueError(
+                f"energy_edges: integrating the bins needs {total:.3g} sub-bins of width "
+                f"{step:.3g}, more than the limit {MAX_FINE_BINS}; use wider or more even bins, "
+                f"or a larger fine_width"
+            )
+        return per_bin.astype(np.intp)
+
+    def fine_edges(self) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+        """Sub-bin edges and, for each coarse bin, the index of its first sub-bin."""
+        coarse = np.asarray(self.energy_edges, dtype=float)
+        counts = self._fine_counts()
         parts = [
             np.linspace(lo, hi, n + 1)[:-1]
             for lo, hi, n in zip(coarse[:-1], coarse[1:], counts, strict=True)

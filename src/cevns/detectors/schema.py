@@ -89,6 +89,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .. import units as u
+from ..files import read_numeric_table, read_text_file, resolve_reference
 from ..physics.targets import Target
 from ..sources.exposure import protons_on_target
 from ..sources.facilities import facility
@@ -172,7 +173,7 @@ def _scale_unit(symbol: str) -> str:
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _positive_quantity(dimension: str, allow_zero: bool = False,
@@ -784,12 +785,18 @@ def _build(model: DetectorFile, base: Path | None) -> Detector:
         else:
             points, values = list(e.points), list(e.values)
             if e.file is not None:
-                path = Path(e.file).expanduser()
-                if not path.is_absolute() and base is not None:
-                    path = base / path
-                table = np.loadtxt(path, comments="#", ndmin=2)
-                points = list(table[:, e.columns[0]])
-                values = list(table[:, e.columns[1]])
+                if points or values:
+                    raise ValueError("efficiency.file: give either file or points/values, "
+                                     "not both")
+                # below the detector file's folder only, size-capped, content never echoed
+                path = resolve_reference(e.file, base, "efficiency.file")
+                rows = read_numeric_table(path, e.columns, "efficiency.file")
+                points = [r[0] for r in rows]
+                values = [r[1] for r in rows]
+                bad = [v for v in values if not 0.0 <= v <= 1.0]
+                if bad:
+                    raise ValueError(f"efficiency.file: efficiency values must be in [0, 1], "
+                                     f"got {bad[0]:g} in {path.name!r}")
             efficiency = TabulatedEfficiency(
                 tuple(x * scale for x in points), tuple(values), e.relative_uncertainty,
                 variable=e.variable,
@@ -958,6 +965,9 @@ def parse_detector(text: str, path: str = "<string>", base: Path | None = None) 
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DetectorFileError(f"file: not valid TOML: {exc} ({path})") from None
+    except RecursionError:
+        raise DetectorFileError(f"file: nested too deeply ({path})") from None
+    _reject_booleans(raw, path, text)
     try:
         model = DetectorFile.model_validate(raw)
     except ValidationError as exc:
@@ -996,12 +1006,35 @@ def _section_of(field: str, raw: dict[str, Any]) -> str | None:
     return None
 
 
+#: Keys whose value is a TOML boolean (none yet): anywhere else ``true``/``false`` is an error,
+#: never read as 1/0.
+BOOLEAN_FIELDS: frozenset[str] = frozenset()
+
+
+def _reject_booleans(raw: Any, path: str, text: str, loc: tuple[str | int, ...] = ()) -> None:
+    if isinstance(raw, bool):
+        if not (loc and str(loc[-1]) in BOOLEAN_FIELDS):
+            raise _error(path, text, loc, "true/false is not allowed here; write a number or text")
+    elif isinstance(raw, dict):
+        for key, value in raw.items():
+            _reject_booleans(value, path, text, (*loc, key))
+    elif isinstance(raw, list):
+        for i, value in enumerate(raw):
+            _reject_booleans(value, path, text, (*loc, i))
+
+
 def load_detector_file(path: str | Path) -> Detector:
-    """Load a detector from a TOML file (see module docstring for the format)."""
+    """Load a detector from a TOML file (see module docstring for the format).
+
+    The file must be a regular UTF-8 file of at most :data:`cevns.files.MAX_FILE_BYTES`.
+    """
     p = Path(path)
-    if not p.is_file():
-        raise DetectorFileError(f"file: detector file {str(p)!r} does not exist")
-    return parse_detector(p.read_text(encoding="utf-8"), str(p), p.parent)
+    try:
+        text = read_text_file(p, "file")
+    except ValueError as exc:
+        problem = str(exc).removeprefix("file: ")
+        raise DetectorFileError(f"file: detector file {problem}") from None
+    return parse_detector(text, str(p), p.parent)
 
 
 __all__ = [

@@ -212,6 +212,16 @@ def read_table(
         ``path:line: ...`` for a wrong column count, a non-numeric or non-finite value, or a
         wrong number of rows (truncated or extended file).
     """
+    try:
+        return _read_table(path, n_columns, n_rows=n_rows, header_lines=header_lines)
+    except UnicodeDecodeError as exc:
+        raise ReleaseFormatError(f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason}); "
+                                 f"file corrupted?") from None
+
+
+def _read_table(
+    path: Path, n_columns: int, *, n_rows: int | None, header_lines: int
+) -> tuple[FloatArray, list[int]]:
     rows: list[list[float]] = []
     lines: list[int] = []
     skipped = 0
@@ -265,6 +275,18 @@ def _check_grid(
         raise ReleaseFormatError(
             f"{path}:{lines[k]}: {what} {column[k]:g} where the published order has "
             f"{expected[k]:g} (reordered or edited file)"
+        )
+
+
+def _check_range(path: Path, values: FloatArray, lines: Sequence[int], low: float, high: float,
+                 what: str) -> None:
+    """Every value in ``[low, high]``, the range of the published file (a 1e300 is an edit)."""
+    bad = np.nonzero((values < low) | (values > high))[0]
+    if bad.size:
+        k = int(bad[0])
+        raise ReleaseFormatError(
+            f"{path}:{lines[k]}: {what} {values[k]:g} outside the published range "
+            f"[{low:g}, {high:g}]"
         )
 
 
@@ -329,9 +351,9 @@ def load_csi_2021(folder: str | Path) -> CsIRelease2021:
     for name, count in CSI_EVENT_COUNTS.items():
         path = _require(folder, name)
         table, lines = read_table(path, 2, n_rows=count)
-        bad = np.nonzero((table[:, 0] < 0) | (table[:, 1] < 0))[0]
-        if bad.size:
-            raise ReleaseFormatError(f"{path}:{lines[int(bad[0])]}: negative energy or time")
+        # as released: 0 <= PE < 250 and 0 <= t < 12 us (the selection of the release)
+        _check_range(path, table[:, 0], lines, 0.0, 250.0, "energy (PE)")
+        _check_range(path, table[:, 1], lines, 0.0, 12.0, "arrival time (us)")
         events[name] = np.column_stack([table[:, 0], table[:, 1] * u.us])
     pdfs = {}
     pe_grid = np.arange(250) + 0.5
@@ -345,14 +367,17 @@ def load_csi_2021(folder: str | Path) -> CsIRelease2021:
         path = _require(folder, name)
         table, lines = read_table(path, 2, n_rows=grid.size)
         _check_grid(path, table[:, 0], grid, lines, "bin centre")
-        if np.any(table[:, 1] < 0):
-            k = int(np.nonzero(table[:, 1] < 0)[0][0])
-            raise ReleaseFormatError(f"{path}:{lines[k]}: negative PDF value")
+        # probabilities per bin of a normalised PDF
+        _check_range(path, table[:, 1], lines, 0.0, 1.0, "PDF value")
         pdfs[name] = np.column_stack([table[:, 0] * scale, table[:, 1]])
     eff_path = _require(folder, "effCoefficients.txt")
-    efficiency, _ = read_table(eff_path, 4, n_rows=3)
+    efficiency, eff_lines = read_table(eff_path, 4, n_rows=3)
+    for row, line in zip(efficiency, eff_lines, strict=True):
+        _check_range(eff_path, np.abs(row), [line] * 4, 0.0, 1e3, "|coefficient|")
     qf_path = _require(folder, "scintRespCoefficients.txt")
-    quenching, _ = read_table(qf_path, 4, n_rows=5)
+    quenching, qf_lines = read_table(qf_path, 4, n_rows=5)
+    for row, line in zip(quenching, qf_lines, strict=True):
+        _check_range(qf_path, np.abs(row), [line] * 4, 0.0, 1e5, "|coefficient|")
     return CsIRelease2021(
         folder=folder,
         coincidence=events["dataBeamOnC.txt"],
@@ -446,9 +471,14 @@ def _read_lar_3d(path: Path) -> FloatArray:
     _check_grid(path, table[:, 0], e.ravel(), lines, "energy bin centre")
     _check_grid(path, table[:, 1], f.ravel(), lines, "F90 bin centre")
     _check_grid(path, table[:, 2], t.ravel(), lines, "time bin centre")
-    if np.any(table[:, 3] < 0):
-        k = int(np.nonzero(table[:, 3] < 0)[0][0])
-        raise ReleaseFormatError(f"{path}:{lines[k]}: negative value")
+    # expected events (PDFs normalised to the predicted yields) or observed counts per bin
+    _check_range(path, table[:, 3], lines, 0.0, 1e4, "value")
+    if path.name == LAR_PDF_FILES["data"]:
+        fractional = np.nonzero(table[:, 3] != np.round(table[:, 3]))[0]
+        if fractional.size:
+            k = int(fractional[0])
+            raise ReleaseFormatError(f"{path}:{lines[k]}: observed count {table[k, 3]:g} is "
+                                     f"not a whole number")
     return table[:, 3].reshape(LAR_SHAPE)
 
 
@@ -466,18 +496,85 @@ _LAR_YAML_KEYS = (
 )
 
 
+#: Numbers of ``LArParametersAnlA.yaml`` that the analysis uses, as published. The analysis
+#: does not read them from the file: they are fixed in :mod:`cevns.experiments.lar2020` and the
+#: ``cenns10-2020`` detector file (each with this citation). The loader checks the file against
+#: them, so an edited value is an error instead of being silently ignored.
+#:
+#: Entries read but deliberately not used: the ``*BestfitNormalization`` entries (the
+#: collaboration's own fit result, which our fit reproduces rather than assumes),
+#: ``acceptanceEfficiency`` (a comment pointing at ``CENNS10AnlAEfficiency.txt``, which is read)
+#: and the free-text ``name``/``units``/``comment`` fields.
+LAR_YAML_PUBLISHED: dict[tuple[str, ...], float] = {
+    ("beamExposure", "value"): 13.8,  # E22 POT
+    ("distanceToTarget", "value"): 27.5,  # m
+    ("fiducialMass", "value"): 24.4,  # kg
+    ("larQF", "a"): 0.246,
+    ("larQF", "b"): 0.00078,  # 1/keVnr
+    ("neutrinosPerProton", "value"): 0.09,
+    ("neutrinosPerProton", "uncertainty"): 0.009,
+    ("cevnsPredictionNormalization", "value"): 128.0,
+    ("promptBeamRelatedNeutronPredictionNormalization", "value"): 497.0,
+    ("promptBeamRelatedNeutronPredictionNormalization", "uncertainty"): 160.0,
+    ("delayedBeamRelatedNeutronPredictionNormalization", "value"): 33.0,
+    ("delayedBeamRelatedNeutronPredictionNormalization", "uncertainty"): 33.0,
+    ("ssBackgroundPredictionNormalization", "value"): 3154.0,
+    ("energyResolution", "a"): 0.58,  # keVee^(1/2)
+    ("snsPOTTraceTiming", "a"): 440.0,  # ns
+    ("snsPOTTraceTiming", "b"): 150.0,  # ns
+}
+
+
+def _yaml_number(entry: Any, field: str) -> Any:
+    if field in ("value", "uncertainty"):
+        return entry.get(field) if isinstance(entry, dict) else None
+    params = entry.get("parameters") if isinstance(entry, dict) else None
+    for item in params if isinstance(params, list) else []:
+        if isinstance(item, dict) and item.get("name") == field:
+            return item.get("value")
+    return None
+
+
+def _check_lar_yaml(path: Path, parameters: dict[str, Any]) -> None:
+    """The numbers the analysis uses are the published ones (see :data:`LAR_YAML_PUBLISHED`)."""
+    text = path.read_text(encoding="utf-8").splitlines()
+    for (key, field), published in LAR_YAML_PUBLISHED.items():
+        value = _yaml_number(parameters.get(key), field)
+        ok = (isinstance(value, int | float) and not isinstance(value, bool)
+              and math.isfinite(value) and math.isclose(value, published, rel_tol=1e-9))
+        if not ok:
+            line = next((i + 1 for i, t in enumerate(text) if t.startswith(f"{key}:")), 0)
+            where = f"{path}:{line}" if line else str(path)
+            raise ReleaseFormatError(
+                f"{where}: {key}.{field} is {value!r}, the published release has {published:g}; "
+                f"the analysis uses the published number (it does not read this entry), so an "
+                f"edited file would be silently ignored"
+            )
+
+
 def load_lar_2020(folder: str | Path) -> LArRelease2020:
     """Read the CENNS-10 Analysis A release from ``folder`` (see :class:`LArRelease2020`)."""
     folder = Path(folder)
     histograms = {key: _read_lar_3d(_require(folder, name)) for key, name in LAR_PDF_FILES.items()}
     eff_path = _require(folder, "CENNS10AnlAEfficiency.txt")
     efficiency, lines = read_table(eff_path, 3)
+    if len(lines) < 2:
+        raise ReleaseFormatError(f"{eff_path}: {len(lines)} data lines; the published table has "
+                                 f"one line per keVee bin")
+    _check_range(eff_path, efficiency[:, 0], lines, 0.0, 1e3, "energy (keVee)")
+    _check_range(eff_path, efficiency[:, 1], lines, 0.0, 1e4, "energy (keVnr)")
+    _check_range(eff_path, efficiency[:, 2], lines, 0.0, 1.0, "efficiency")
     if np.any(np.diff(efficiency[:, 0]) <= 0):
         k = int(np.nonzero(np.diff(efficiency[:, 0]) <= 0)[0][0]) + 1
         raise ReleaseFormatError(f"{eff_path}:{lines[k]}: energies not increasing (reordered?)")
     yaml_path = _require(folder, "LArParametersAnlA.yaml")
     try:
         parameters = yaml.safe_load(yaml_path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ReleaseFormatError(f"{yaml_path}: not UTF-8 text (byte {exc.start}: "
+                                 f"{exc.reason})") from None
+    except RecursionError:
+        raise ReleaseFormatError(f"{yaml_path}: nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
@@ -487,6 +584,7 @@ def load_lar_2020(folder: str | Path) -> LArRelease2020:
     missing = [k for k in _LAR_YAML_KEYS if k not in parameters]
     if missing:
         raise ReleaseFormatError(f"{yaml_path}: missing entries {missing} (truncated file?)")
+    _check_lar_yaml(yaml_path, parameters)
     return LArRelease2020(
         folder=folder,
         histograms=histograms,

@@ -170,7 +170,12 @@ def parse_exposure(text: str, source: object | None) -> tuple[float, str]:
     """
     from .. import units as u
 
-    raw = str(text).strip()
+    if not isinstance(text, str):
+        raise ValueError(f"exposure: expected text such as '3.2e23 POT', got {type(text).__name__}")
+    if len(text) > u.MAX_QUANTITY_CHARS:
+        raise ValueError(f"exposure: {len(text)} characters is too long for an exposure "
+                         f"(at most {u.MAX_QUANTITY_CHARS})")
+    raw = text.strip()
     unit = _short_unit(source) if source is not None else "units"
     proton_energy = getattr(source, "proton_energy", None)
     m = re.match(rf"^({_NUMBER})\s*([A-Za-z]+)$", raw)

@@ -26,6 +26,7 @@ CSV layout (one bin per row, comment lines start with ``#``)::
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -35,6 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from cevns import units as u
+from cevns.files import read_text_file
 from cevns.stats.likelihood import BinnedLikelihood
 from cevns.stats.model import BinnedModel, HistoSys, NormFactor, Parameter, Sample
 from cevns.types import FloatArray
@@ -167,15 +169,31 @@ def read_binned_csv(path: str | Path) -> BinnedData:
         bin off the grid, a duplicate or a missing bin.
     """
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise FileNotFoundError(f"path: {path} does not exist")
-    with path.open(encoding="utf-8", newline="") as handle:
-        lines = [(i, row) for i, row in enumerate(csv.reader(handle), start=1)
+    try:  # a regular UTF-8 file under the size cap (cevns.files)
+        text = read_text_file(path, "path")
+    except ValueError as exc:
+        raise BinnedDataError(str(exc)) from None
+    try:
+        lines = [(i, row) for i, row in enumerate(csv.reader(io.StringIO(text, newline="")),
+                                                  start=1)
                  if row and not row[0].lstrip().startswith("#")]
+    except csv.Error as exc:
+        raise BinnedDataError(f"{path}: not a valid CSV file ({exc})") from None
     if not lines:
         raise BinnedDataError(f"{path}:1: empty file")
     header_line, header = lines[0]
     header = [h.strip() for h in header]
+    seen: set[str] = set()
+    for col in header:
+        if col in seen:
+            raise BinnedDataError(f"{path}:{header_line}: column {col!r} appears twice")
+        if not col:
+            raise BinnedDataError(f"{path}:{header_line}: a column has no name")
+        seen.add(col)
+    if len(lines) < 2:
+        raise BinnedDataError(f"{path}:{header_line}: a header but no data rows")
     axes: dict[str, dict[str, int]] = {}
     units: dict[str, str] = {}
     count_cols: dict[str, int] = {}
@@ -207,10 +225,12 @@ def read_binned_csv(path: str | Path) -> BinnedData:
         if len(row) != len(header):
             raise BinnedDataError(f"{path}:{number}: expected {len(header)} columns, found "
                                   f"{len(row)}")
-        try:
-            values = [float(v) for v in row]
-        except ValueError:
-            raise BinnedDataError(f"{path}:{number}: non-numeric value in {row}") from None
+        values = []
+        for col, v in zip(header, row, strict=True):
+            try:
+                values.append(float(v))
+            except ValueError:
+                raise BinnedDataError(f"{path}:{number}: column {col!r} is not a number") from None
         if not all(math.isfinite(v) for v in values):
             raise BinnedDataError(f"{path}:{number}: NaN or infinite value")
         for col, j in count_cols.items():
@@ -242,6 +262,9 @@ def read_binned_csv(path: str | Path) -> BinnedData:
                                   "increasing edges")
         edges.append(np.append(lows, highs[-1]))
     shape = tuple(e.size - 1 for e in edges)
+    if math.prod(shape) > max(len(rows), 1_000_000):  # checked before allocating the grid
+        raise BinnedDataError(f"{path}: {len(rows)} rows for a grid of {math.prod(shape)} bins "
+                              f"{shape}; every bin must appear exactly once")
     filled = np.zeros(shape, dtype=bool)
     arrays = {col: np.zeros(shape) for col in count_cols}
     for number, values in rows:
