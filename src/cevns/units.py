@@ -262,7 +262,7 @@ def parse_quantity(text: str, dimension: str, *, name: str = "value") -> float:
     low, high = MAGNITUDE_RANGE
     if value != 0 and not low <= abs(value) <= high:
         raise ValueError(
-            f"{name}: {text.strip()!r} is outside the supported magnitudes ({low:g} to {high:g} "
+            f"{name}: {text.strip()!r} is outside the allowed magnitudes ({low:g} to {high:g} "
             f"in the internal units MeV, cm, ns, kg)"
         )
     return value

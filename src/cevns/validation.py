@@ -80,12 +80,16 @@ def shown(value: object, limit: int = ECHO_LIMIT) -> str:
 def clip_message(message: str, limit: int = 600) -> str:
     """An error message on one line, with long quoted user values cut (never the whole input).
 
-    Newlines become spaces; quoted substrings longer than :data:`ECHO_LIMIT` characters are
-    shortened to their first characters and ``…``; the whole message is cut at ``limit``.
+    Newlines become spaces; quoted substrings longer than :data:`ECHO_LIMIT` characters keep
+    their first and last characters around ``…`` (a path keeps its file name); the whole message
+    is cut at ``limit``.
     """
     one = " ".join(str(message).split())
-    one = _LONG_QUOTED.sub(lambda m: m.group(1) + m.group(2)[: ECHO_LIMIT - 1] + "…" + m.group(1),
-                           one)
+    # keep both ends: the start of a long value and its end (a file name at the end of a path)
+    one = _LONG_QUOTED.sub(
+        lambda m: m.group(1) + m.group(2)[:20] + "…" + m.group(2)[-(ECHO_LIMIT - 21):] + m.group(1),
+        one,
+    )
     return one if len(one) <= limit else one[: limit - 1] + "…"
 
 

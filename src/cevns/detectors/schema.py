@@ -95,7 +95,7 @@ from ..sources.exposure import protons_on_target
 from ..sources.facilities import facility
 from ..sources.stopped_pion import StoppedPionSource
 from ..sources.timing import GaussianPulse
-from ..validation import InputError, in_range
+from ..validation import RANGES, InputError, in_range
 from .detector import Detector, ObservableBinning, ResponseChain
 from .efficiency import (
     ConstantTimeEfficiency,
@@ -182,7 +182,13 @@ def _positive_quantity(dimension: str, allow_zero: bool = False,
     ``cevns.validation.RANGES[allowed]``."""
 
     def check(value: str) -> str:
-        q = _quantity(value, dimension)
+        try:
+            q = _quantity(value, dimension)
+        except ValueError as exc:
+            if allowed is not None and "outside the allowed magnitudes" in str(exc):
+                raise ValueError(f"{value!r} is outside the allowed range "
+                                 f"{RANGES[allowed].text()}") from None
+            raise
         if q < 0 or (q == 0 and not allow_zero):
             raise ValueError(f"must be {'>=' if allow_zero else '>'} 0, got {value}")
         if allowed is not None:
@@ -983,6 +989,8 @@ def parse_detector(text: str, path: str = "<string>", base: Path | None = None) 
         elif err["type"] == "union_tag_invalid":
             msg = f"unknown kind {err.get('input', {}).get('kind')!r}; {msg}"
         msg = msg.removeprefix("Value error, ")
+        for inner in ("value: ", "unit: "):  # the field is already named in front
+            msg = msg.removeprefix(inner)
         if len(errors) > 1:
             msg += f" [and {len(errors) - 1} more problem(s)]"
         raise _error(path, text, loc, msg) from None
