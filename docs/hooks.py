@@ -2,6 +2,8 @@
 
 * ``<!-- cli-reference -->`` becomes the ``--help`` text of ``cevns`` and of every command
   and sub-command (typer's in-process test runner; offline, well under a second).
+* ``<!-- models-catalogue -->`` becomes a table of the registered new-physics models and their
+  parameters (from :func:`cevns.models.registry.catalogue`), linked to their API entries.
 * ``<!-- api: cevns.stats -->`` becomes one mkdocstrings ``::: module`` block per public
   module of that package (found with :mod:`pkgutil`), so a new module is documented as soon
   as it lands.
@@ -61,6 +63,37 @@ def cli_reference() -> str:
     return "\n".join(parts)
 
 
+MODELS_MARKER = "<!-- models-catalogue -->"
+
+
+def models_catalogue() -> str:
+    """Markdown tables of every registered model (name, class, parameters)."""
+    from cevns.models.registry import MODELS, catalogue
+
+    out: list[str] = []
+    for row in catalogue():
+        cls = MODELS[row["name"]]
+        path = f"{cls.__module__}.{cls.__qualname__}"
+        options = ", ".join(f"`{o}`" for o in row["options"]) or "—"
+        out += [
+            f"### `{row['name']}` — {row['summary']}",
+            "",
+            f"Class [`{cls.__qualname__}`][{path}]; options: {options}.",
+            "",
+            "| parameter | unit | null | range | counts depend | meaning |",
+            "|---|---|---|---|---|---|",
+        ]
+        for p in row["parameters"]:
+            lo, hi = p["bounds"]
+            meaning = str(p["description"]).replace("|", "\\|")
+            out.append(
+                f"| `{p['name']}` | {p['unit'] or '—'} | {p['null']:g} | [{lo:g}, {hi:g}] | "
+                f"{p['kind']} | {meaning} |"
+            )
+        out.append("")
+    return "\n".join(out)
+
+
 _API = re.compile(r"<!-- api: (?P<package>[\w.]+) -->")
 
 
@@ -78,4 +111,6 @@ def api_blocks(package: str) -> str:
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     if MARKER in markdown:
         markdown = markdown.replace(MARKER, cli_reference())
+    if MODELS_MARKER in markdown:
+        markdown = markdown.replace(MODELS_MARKER, models_catalogue())
     return _API.sub(lambda m: api_blocks(m["package"]), markdown)
