@@ -4,7 +4,7 @@
 
 Fits the COHERENT CsI[Na] 2021 release (PRL 129 (2022) 081801) and writes the photoelectron
 projection of data and best fit to ``docs/csi2021_fit.png``. DATA_FOLDER holds
-``coherent-csi-2021/`` (default: ``$CEVNS_COHERENT_DATA`` or ``../shared/data``).
+``coherent-csi-2021/`` (default: ``$CEVNS_DATA`` or ``../shared/data``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def main(argv: list[str]) -> None:
-    default = os.environ.get("CEVNS_COHERENT_DATA", str(ROOT.parent / "shared" / "data"))
+    default = os.environ.get("CEVNS_DATA", str(ROOT.parent / "shared" / "data"))
     data = Path(argv[1] if len(argv) > 1 else default)
     analysis = build_csi_2021(data / "coherent-csi-2021")
     result = analysis.run()

@@ -3,7 +3,7 @@ README is executed here, page by page, in order, in one namespace, so the pages 
 
 A fenced block with a ``title="name"`` (TOML, CSV, ...) is written to a file of that name in the
 page's working folder before the Python blocks that follow it run, exactly as a reader would save
-it. Pages that read the public COHERENT data get ``CEVNS_COHERENT_DATA`` pointing at
+it. Pages that read the public COHERENT data get ``CEVNS_DATA`` pointing at
 ``../shared/data`` and are skipped only when that folder is absent.
 """
 
@@ -45,10 +45,9 @@ def _pages() -> list[Path]:
 def run_page(page: Path, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Execute the page's Python blocks in ``workdir`` (files with a title written first)."""
     text = page.read_text(encoding="utf-8")
-    if "CEVNS_COHERENT_DATA" in text or "CEVNS_DATA" in text or "shared/data" in text:
+    if "CEVNS_DATA" in text or "CEVNS_COHERENT_DATA" in text or "shared/data" in text:
         if not SHARED_DATA.is_dir():
             pytest.skip(f"{page.name} reads the public data; {SHARED_DATA} not present")
-        monkeypatch.setenv("CEVNS_COHERENT_DATA", str(SHARED_DATA))
         monkeypatch.setenv("CEVNS_DATA", str(SHARED_DATA))
     monkeypatch.setenv("MPLBACKEND", "Agg")
     monkeypatch.chdir(workdir)
