@@ -81,8 +81,8 @@ def clip_message(message: str, limit: int = 600) -> str:
     """An error message on one line, with long quoted user values cut (never the whole input).
 
     Newlines become spaces; quoted substrings longer than :data:`ECHO_LIMIT` characters keep
-    their first and last characters around ``…`` (a path keeps its file name); the whole message
-    is cut at ``limit``.
+    their first and last characters around ``…`` (a path keeps its file name); a message longer
+    than ``limit`` loses its middle, never its end (the file and line).
     """
     one = " ".join(str(message).split())
     # keep both ends: the start of a long value and its end (a file name at the end of a path)
@@ -90,7 +90,8 @@ def clip_message(message: str, limit: int = 600) -> str:
         lambda m: m.group(1) + m.group(2)[:20] + "…" + m.group(2)[-(ECHO_LIMIT - 21):] + m.group(1),
         one,
     )
-    return one if len(one) <= limit else one[: limit - 1] + "…"
+    # cut in the middle: the end says where (file and line)
+    return one if len(one) <= limit else one[: limit - 101] + "…" + one[-100:]
 
 
 class InputError(ValueError):

@@ -24,6 +24,9 @@ from robust_helpers import CaseTimeout, all_finite, assert_clean, run_cli, time_
 from cevns.detectors import DetectorFileError, predict
 from cevns.detectors.schema import parse_detector
 
+# Hypothesis warns when it prints a generated 100 000-character input; the size is the point.
+pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
+
 #: Examples per property: small in ``make test``, large in ``make fuzz``.
 EXAMPLES = int(os.environ.get("CEVNS_FUZZ_EXAMPLES", "15"))
 FUZZ = settings(
