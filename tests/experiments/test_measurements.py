@@ -100,8 +100,8 @@ def _upper_limit(ana: Analysis, name: str, start: float, stop: float, level: flo
 
 def test_heavy_zprime_limit_equals_the_nsi_limit_it_maps_onto(csi: Analysis) -> None:
     """A universal Z′ of 20 GeV is a contact interaction ε = g²/(√2 G_F M²) with
-    ε^{uV} = ε^{dV} = ε for every flavour (physics brief §6): the 90 % CL upper limits agree
-    to 1 % (the q²/M² ~ 1e-5 of the propagator is the only difference)."""
+    ε^{uV} = ε^{dV} = ε for every flavour (Cadeddu et al., arXiv:2008.05022): the 90 % CL upper
+    limits agree to 1 % (the q²/M² ~ 1e-5 of the propagator is the only difference)."""
     mass = 2.0e4
     zp = csi.with_model("zprime", ["g_zp"], mass_zp=mass)
     nsi = csi.with_model(_FlavourUniversalNSI(), ["eps"])

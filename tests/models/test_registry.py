@@ -88,7 +88,8 @@ def test_null_models_equal_standard_model_exactly() -> None:
 
 
 def test_flavour_changing_nsi_adds_in_quadrature() -> None:
-    """A pure ε_eμ charge adds |G^{eμ}|²·[1 + (1−y)² − MT/E²] to the SM (physics brief §6)."""
+    """A pure ε_eμ charge adds |G^{eμ}|²·[1 + (1−y)² − MT/E²] to the SM (Barranco et al.,
+    JHEP 0512 (2005) 021)."""
     e, t = np.array([30.0]), np.array([0.01])
     sm = differential_cross_section(e, t, "Ar40", "nu_e")
     fc = differential_cross_section(e, t, "Ar40", "nu_e", VectorNSI(eps_uV_emu=0.1))

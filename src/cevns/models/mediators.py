@@ -15,10 +15,10 @@ Scalar (Cerdeño et al., JHEP 05 (2016) 118, Eq. 2.9): an incoherent addition
 ``Q_φ = Σ_{N = p, n} (Z or N) m_N Σ_q g_q f_Tq^N / m_q`` (u, d, s; heavy quarks through
 ``(2/27) f_TG``); a universal coupling ``g_ν = g_q = g``.
 
-Verification status: the vector-mediator matching follows the physics brief and reproduces the
-NSI it maps onto for a heavy Z′ (tested); the sign of the L_μ−L_τ kinetic-mixing coupling to
-the proton (it sets the interference with the Standard Model) and the ``f_Tq`` set of the
-scalar charges (which give ``q_p ≈ 15.2``, ``q_n ≈ 14.6`` per unit coupling, against the
+Verification status: the vector-mediator matching follows Cadeddu et al., arXiv:2008.05022, and
+reproduces the NSI it maps onto for a heavy Z′ (tested); the sign of the L_μ−L_τ kinetic-mixing
+coupling to the proton (it sets the interference with the Standard Model) and the ``f_Tq`` set
+of the scalar charges (which give ``q_p ≈ 15.2``, ``q_n ≈ 14.6`` per unit coupling, against the
 ``≈ 14 Z + 15.1 N`` quoted for Cerdeño et al.) have not been checked against the papers.
 """
 
