@@ -166,7 +166,8 @@ def compute_chunk(payload: ScanPayload, index: int) -> bytes:
         x[pois] = payload.grid.points[k]
         model.set_templates({model.parameter_names[i]: float(x[i]) for i in template})
         fit = profiler.minimise(x, fixed=fixed)
-        if row == 0 or fit.status != 0 or _far_pulled(fit.x, payload):
+        near = 2.0 * (fit.nll - payload.best_nll) < GUARD_DELTA_CHI2
+        if row == 0 or fit.status != 0 or (near and _far_pulled(fit.x, payload)):
             # Guard against local minima (e.g. a timing nuisance pulled to −3.4σ): also start
             # from the global best fit's and the nominal nuisances, keep the lowest.
             for base in (payload.best, model.init):
@@ -187,6 +188,9 @@ def compute_chunk(payload: ScanPayload, index: int) -> bytes:
 
 #: A profiled nuisance further than this many σ from its constraint mean triggers extra starts.
 FAR_PULL = 2.5
+#: ... at points with −2ΔlnL below this (where intervals and contours live); far outside, a
+#: point keeps its warm-started minimum.
+GUARD_DELTA_CHI2 = 50.0
 
 
 def _far_pulled(x: FloatArray, payload: ScanPayload) -> bool:

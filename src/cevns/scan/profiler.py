@@ -61,7 +61,7 @@ class Profiler:
         model: CompiledModel,
         observed: FloatArray,
         auxiliary: FloatArray | None = None,
-        edm_tol: float = 1e-10,
+        edm_tol: float = 1e-9,
     ) -> None:
         self.model = model
         self.observed = np.ravel(np.asarray(observed, dtype=np.float64))
