@@ -52,5 +52,10 @@ baseline: $(STAMP)
 docs: $(DOCS_STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir $(SITE)  # no --quiet: it would hide the warnings from --strict
 
+## Scan benchmarks: 100 x 100 joint NSI scan on 2 workers (vs Dask with 1), FC coverage.
+bench-scan: $(STAMP)
+	$(BIN)/python benchmarks/scan_joint_nsi.py --n 100 --executor dask --workers 2 --compare
+	$(BIN)/python benchmarks/fc_coverage.py --toys 4000 --pseudo 4000
+
 clean:
 	rm -rf $(VENV) $(SITE) .pytest_cache .mypy_cache .ruff_cache .benchmarks

@@ -39,6 +39,7 @@ _PUBLISHED_COLOUR = "#D55E00"
 def read_published_curve(path: str | Path) -> FloatArray:
     """Two-column CSV (x, y) of a published curve; ``ValueError`` naming the line if bad."""
     rows: list[tuple[float, float]] = []
+    header_seen = False
     text = Path(path).read_text(encoding="utf-8")
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
@@ -50,7 +51,8 @@ def read_published_curve(path: str | Path) -> FloatArray:
                 raise ValueError
             x, y = float(cells[0]), float(cells[1])
         except ValueError:
-            if not rows and number == 1:
+            if not rows and not header_seen:
+                header_seen = True
                 continue  # header
             raise ValueError(f"{path}:{number}: need two numbers 'x,y', got {line!r}") from None
         if not (np.isfinite(x) and np.isfinite(y)):
