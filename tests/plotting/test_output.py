@@ -78,6 +78,7 @@ def test_palette_is_fixed_and_distinct() -> None:
     assert style.axis_label("energy", "PE") == "Photoelectrons [PE]"
     assert style.axis_label("time", "µs") == "Arrival time [µs]"
     assert style.axis_label("depth", "m") == "Depth [m]"
+    assert style.axis_label("t", "us") == "t [µs]"
     assert style.flavour_label("nu_mu_bar") == r"$\bar{\nu}_{\mu}$"
     assert style.spans_decades([1e-3, 1.0, 10.0]) and not style.spans_decades([1.0, 50.0])
 

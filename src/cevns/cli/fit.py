@@ -290,13 +290,16 @@ def _parse_constraints(texts: Sequence[str]) -> dict[str, tuple[float, float]]:
 
 
 def fit_binned_file(
-    path: Path, signal: str | None = None, constrain: Sequence[str] = ()
+    path: Path, signal: str | None = None, constrain: Sequence[str] = (),
+    plot: Path | None = None,
 ) -> dict[str, Any]:
     """Fit a user's binned CSV (layout of :func:`cevns.stats.read_binned_csv`).
 
     ``signal`` is the component with the free strength ``mu_<signal>`` (default: a component
     called ``signal``, ``sig`` or ``cevns``, else the only one); ``constrain`` gives Gaussian
-    constraints ``COMPONENT=σ_rel`` on the other normalisations (the rest are free).
+    constraints ``COMPONENT=σ_rel`` on the other normalisations (the rest are free);
+    ``plot`` is a folder for the projection figures (data over the stacked fit, and data
+    minus the fitted backgrounds with the fitted signal), one per axis, as PDF, SVG and PNG.
     Returns a JSON-ready summary: yields with errors, μ with MINOS errors, significance.
     """
     from cevns.stats import discovery_significance, fit, read_binned_csv, sample_yields
@@ -317,6 +320,21 @@ def fit_binned_file(
     z = discovery_significance(likelihood, mu_name, best_fit=best)
     lo, hi = best.minos.get(mu_name, (-best.error(mu_name), best.error(mu_name)))
     axes = [f"{a} [{unit}]" for a, unit in zip(data.axes, data.units, strict=True)]
+    figures: list[str] = []
+    if plot is not None:
+        from cevns.experiments.analysis import Axis
+        from cevns.plotting.analysis import plot_projections
+        from cevns.plotting.figure import Provenance, file_sha256
+
+        scales = data.scales or (1.0,) * len(data.axes)
+        plot_axes = [Axis(a, e, unit, sc) for a, unit, e, sc
+                     in zip(data.axes, data.units, data.edges, scales, strict=True)]
+        prov = Provenance(description=f"fit of {path.name}",
+                          data={path.name: f"sha256 {file_sha256(path)}"})
+        figures = [str(p) for p in plot_projections(
+            path.stem, plot_axes, data.observed,
+            likelihood.model.expected_by_sample(best.values), plot, prov,
+            signal=signal, title=path.name)]
     return {
         "file": str(path),
         "axes": axes,
@@ -329,6 +347,7 @@ def fit_binned_file(
         "yields": {k: {"value": v, "error": e} for k, (v, e) in yields.items()},
         "chi2_per_dof": [best.chi2, best.ndof],
         "fit": best.as_dict(),
+        **({"figures": figures} if figures else {}),
     }
 
 
@@ -350,6 +369,8 @@ def _print_file_fit(summary: dict[str, Any], out: Console | None = None) -> None
                       "(√q₀, other parameters profiled)"))
     chi2, ndof = summary["chi2_per_dof"]
     out.print(literal(f"{name}: χ²/dof (Poisson deviance) {chi2:.1f}/{ndof}"))
+    for figure in summary.get("figures", []):
+        out.print(f"wrote {literal(figure)} (and .pdf, .svg)")
 
 
 class _FitGroup(typer.core.TyperGroup):
@@ -384,6 +405,7 @@ def register(app: typer.Typer) -> None:
             help="Gaussian constraint on a component's normalisation, e.g. bkg=0.1 or bkg=10% "
                  "(repeatable; unconstrained components float freely).")] = None,
         as_json: JsonOption = False,
+        plot: PlotOption = None,
     ) -> None:
         """Fit your own binned data (CSV): yields, μ, significance.
 
@@ -391,11 +413,13 @@ def register(app: typer.Typer) -> None:
         Examples:
           cevns fit mydata.csv
           cevns fit mydata.csv --signal cevns --constrain bkg=0.1 --json
+          cevns fit mydata.csv --plot figures/
         """
         from cevns.stats.likelihood import ConvergenceError
 
+        check_output_folder(plot, "--plot")
         try:
-            summary = fit_binned_file(path, signal, constrain or ())
+            summary = fit_binned_file(path, signal, constrain or (), plot)
         except ConvergenceError as exc:
             console.print(f"[red]fit did not converge:[/red] {literal(exc.result.message)}")
             raise typer.Exit(code=3) from exc

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +32,7 @@ from cevns.plotting.style import (
     axis_label,
     component_colour,
     component_label,
+    display_unit,
 )
 from cevns.types import FloatArray
 
@@ -46,6 +47,7 @@ __all__ = [
     "data_points",
     "legend_covers_data",
     "plot_analysis",
+    "plot_projections",
     "profile_figure",
     "projection_figure",
 ]
@@ -58,8 +60,8 @@ def _project(array: FloatArray, axis: int) -> FloatArray:
     return np.asarray(array.sum(axis=others), dtype=np.float64)
 
 
-def _is_signal(name: str) -> bool:
-    return name.rsplit("/", 1)[-1] == _SIGNAL
+def _is_signal(name: str, signal: str = _SIGNAL) -> bool:
+    return name.rsplit("/", 1)[-1] == signal
 
 
 def projection_figure(
@@ -69,6 +71,7 @@ def projection_figure(
     standard_model: FloatArray | None = None,
     *,
     title: str = "",
+    signal: str = _SIGNAL,
 ) -> Figure:
     """Data over the stacked fit (top) and background-subtracted data with CEvNS (bottom).
 
@@ -79,21 +82,32 @@ def projection_figure(
     data
         Observed counts per bin of this axis.
     fitted
-        Best-fit expected counts per component (same bins); the component named ``cevns``
-        (or ``<channel>/cevns``) is the signal, all others are backgrounds.
+        Best-fit expected counts per component (same bins); the component named ``signal``
+        (or ``<channel>/<signal>``) is the signal, all others are backgrounds.
     standard_model
         Standard-Model CEvNS counts per bin (dashed line in the lower panel), optional.
     title
         Figure title (never a data hash: provenance belongs in the file metadata).
+    signal
+        Name of the signal component (``"cevns"``); it is drawn in the CEvNS colour.
     """
     edges = axis.display_edges
     per_unit = bool(axis.unit)
     width = np.diff(edges) if per_unit else np.ones(edges.size - 1)
     centres = 0.5 * (edges[1:] + edges[:-1])
-    ylabel = f"Events / {axis.unit}" if per_unit else "Events / bin"
-    order = sorted(fitted, key=lambda n: (not _is_signal(n), n))[::-1]  # signal on top
-    signal = sum((fitted[n] for n in fitted if _is_signal(n)), np.zeros(centres.size))
-    background = sum((fitted[n] for n in fitted if not _is_signal(n)), np.zeros(centres.size))
+    ylabel = f"Events / {display_unit(axis.unit)}" if per_unit else "Events / bin"
+    def is_signal(n: str) -> bool:
+        return _is_signal(n, signal)
+
+    def colour(n: str) -> str:
+        return COMPONENT_COLOURS[_SIGNAL] if is_signal(n) else component_colour(n, order)
+
+    order = sorted(fitted, key=lambda n: (not is_signal(n), n))[::-1]  # signal on top
+    signal_name = component_label(signal)
+    if signal_name[1:2].islower():  # "Signal" → "Fitted signal"; "CEvNS" stays
+        signal_name = signal_name[:1].lower() + signal_name[1:]
+    fitted_signal = sum((fitted[n] for n in fitted if is_signal(n)), np.zeros(centres.size))
+    background = sum((fitted[n] for n in fitted if not is_signal(n)), np.zeros(centres.size))
     with style_context():
         fig, (top, bottom) = new_figure(
             2, 1, figsize=(6.4, 6.6), sharex=True, gridspec_kw={"height_ratios": [3, 2]}
@@ -102,7 +116,7 @@ def projection_figure(
         for name in order:
             part = fitted[name]
             top.stairs((stack + part) / width, edges, baseline=stack / width, fill=True,
-                       color=component_colour(name, order), alpha=0.85,
+                       color=colour(name), alpha=0.85,
                        label=f"{component_label(name)} ({part.sum():.0f})")
             stack = stack + part
         top.stairs(stack / width, edges, color="k", lw=1.0)
@@ -116,16 +130,17 @@ def projection_figure(
 
         excess = data - background
         bottom.axhline(0.0, color="grey", lw=0.8)
-        bottom.stairs(signal / width, edges, fill=True, color=COMPONENT_COLOURS[_SIGNAL],
+        bottom.stairs(fitted_signal / width, edges, fill=True, color=COMPONENT_COLOURS[_SIGNAL],
                       alpha=0.5)
-        bottom.stairs(signal / width, edges, color=COMPONENT_COLOURS[_SIGNAL],
-                      label=f"Fitted CEvNS ({signal.sum():.0f})")
+        bottom.stairs(fitted_signal / width, edges, color=COMPONENT_COLOURS[_SIGNAL],
+                      label=f"Fitted {signal_name} ({fitted_signal.sum():.0f})")
         if standard_model is not None:
             bottom.stairs(standard_model / width, edges, color=COMPONENT_COLOURS[_SIGNAL],
-                          ls="--", label=f"Standard-Model CEvNS ({standard_model.sum():.0f})")
+                          ls="--", label=f"Standard-Model {signal_name} "
+                                         f"({standard_model.sum():.0f})")
         bottom.errorbar(centres, excess / width, yerr=np.sqrt(data) / width, fmt="o", ms=3.5,
                         color=DATA_COLOUR, label="Data − fitted backgrounds")
-        high = np.concatenate([(excess + np.sqrt(data)) / width, signal / width])
+        high = np.concatenate([(excess + np.sqrt(data)) / width, fitted_signal / width])
         if standard_model is not None:
             high = np.concatenate([high, standard_model / width])
         low = float(np.min(np.append((excess - np.sqrt(data)) / width, 0.0)))
@@ -248,6 +263,51 @@ def profile_figure(
     return fig
 
 
+def plot_projections(
+    name: str,
+    axes: Sequence[Axis],
+    observed: FloatArray,
+    fitted: Mapping[str, FloatArray],
+    target: str | Path,
+    provenance: Provenance | None = None,
+    *,
+    standard_model: FloatArray | None = None,
+    signal: str = _SIGNAL,
+    title: str = "",
+) -> list[Path]:
+    """Write one :func:`projection_figure` per axis of a binned fit into folder ``target``.
+
+    Parameters
+    ----------
+    name
+        File-name stem: ``<name>_<axis>.{pdf,svg,png}``.
+    axes
+        The axes of the bin array, in order.
+    observed, fitted
+        Observed counts and best-fit expected counts per component, each of the full
+        bin shape.
+    standard_model
+        Signal expected at the Standard Model (μ = 1), of the full bin shape; optional.
+    signal
+        Name of the signal component.
+
+    Returns the PNG paths (the PDF and SVG sit next to them).
+    """
+    prov = provenance or Provenance(description=f"{name} fit")
+    data = np.asarray(observed, dtype=np.float64)
+    written: list[Path] = []
+    for k, axis in enumerate(axes):
+        fig = projection_figure(
+            axis, _project(data, k), {n: _project(np.asarray(c), k) for n, c in fitted.items()},
+            None if standard_model is None else _project(np.asarray(standard_model), k),
+            title=title, signal=signal,
+        )
+        paths = save_figure(fig, target, f"{name}_{axis.name}", prov,
+                            title=f"{title or name}: {axis.name} projection")
+        written += [p for p in paths if p.suffix == ".png"]
+    return written
+
+
 def plot_analysis(
     analysis: Analysis,
     result: AnalysisResult,
@@ -303,14 +363,8 @@ def plot_analysis(
                       dict(fitted_all), np.asarray(sm)))
     written: list[Path] = []
     for stem, title, axes, data, components, sm in views:
-        for k, axis in enumerate(axes):
-            fig = projection_figure(
-                axis, _project(data, k), {n: _project(c, k) for n, c in components.items()},
-                _project(sm, k), title=title,
-            )
-            paths = save_figure(fig, folder, f"{stem}_{axis.name}", prov,
-                                title=f"{title}: {axis.name} projection")
-            written += [p for p in paths if p.suffix == ".png"]
+        written += plot_projections(stem, axes, data, components, folder, prov,
+                                    standard_model=sm, title=title)
     if result.profile is not None:
         mu, lo, hi = result.signal_strength
         is_mu = result.profile.parameter.rsplit("/", 1)[-1].startswith("mu")

@@ -30,6 +30,7 @@ __all__ = [
     "axis_label",
     "component_colour",
     "component_label",
+    "display_unit",
     "flavour_colour",
     "flavour_label",
     "spans_decades",
@@ -180,13 +181,21 @@ def axis_label(name: str, unit: str = "") -> str:
     """Axis label for an observable ``name`` shown in ``unit``.
 
     Known pairs come from :data:`AXIS_LABELS` (``("energy", "PE")`` → ``"Photoelectrons
-    [PE]"``); others read ``"Name [unit]"``.
+    [PE]"``); others read ``"Name [unit]"`` (a one-letter name such as ``t`` keeps its
+    case, ``us`` is shown as ``µs``).
     """
     if (name, unit) in AXIS_LABELS:
         return AXIS_LABELS[(name, unit)]
     text = name.replace("_", " ").strip()
-    text = text[:1].upper() + text[1:]
+    if len(text) > 1 and not text[1:2].isupper():  # "depth" → "Depth"; keep "t", "E", "pT"
+        text = text[:1].upper() + text[1:]
+    unit = display_unit(unit)
     return f"{text} [{unit}]" if unit else text
+
+
+def display_unit(unit: str) -> str:
+    """A unit as printed on a figure: ``"us"`` → ``"µs"``, ``"cm2"`` → ``"cm²"``."""
+    return {"us": "µs", "mus": "µs"}.get(unit, unit).replace("cm2", "cm²")
 
 
 def spans_decades(values: Sequence[float] | object, decades: float = 2.0) -> bool:
