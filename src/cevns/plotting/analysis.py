@@ -291,7 +291,10 @@ def plot_projections(
     signal
         Name of the signal component.
 
-    Returns the PNG paths (the PDF and SVG sit next to them).
+    Returns
+    -------
+    list of Path
+        The PNG files written (the PDF and SVG sit next to them).
     """
     prov = provenance or Provenance(description=f"{name} fit")
     data = np.asarray(observed, dtype=np.float64)
