@@ -255,20 +255,6 @@ def test_survival_probability_acts_at_the_detector() -> None:
         predict(SteadySource(stopped_pion_spectra()), _rate_detector(), POT, survival=lambda *a: 1)
 
 
-@pytest.mark.parametrize(("name", "fine"), [("csi-2021", 0.05), ("cenns10-2020", 0.05 * u.keV)])
-def test_numerical_convergence(name: str, fine: float, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Default grids vs 4× finer E_ee grid, 2.7× more recoil panels and finer sub-bins:
-    totals agree to 3e-4 (measured 2e-6 for CsI 2021, 1e-4 for CENNS-10)."""
-    import cevns.detectors.prediction as prediction
-
-    det = load_detector(name)
-    nominal = predict(None, det).total
-    monkeypatch.setattr(prediction, "VISIBLE_GRID_POINTS", 1600)
-    monkeypatch.setattr(prediction, "RECOIL_PANELS", 64)
-    refined = predict(None, det.with_binning(replace(det.binning, fine_width=fine))).total
-    assert refined == pytest.approx(nominal, rel=3e-4)
-
-
 def test_time_shift_nuisance_matches_moved_edges() -> None:
     """Delaying arrivals by 100 ns equals predicting with time edges moved by −100 ns (1e-12)."""
     det = load_detector("csi-2021")

@@ -29,6 +29,9 @@ from .efficiency import Efficiency, GaussianF90, TimeEfficiency
 from .quenching import Quenching
 from .smearing import ObservableKind, Smearing
 
+#: Sub-bins per energy bin when the observable is an energy and no fine width is given.
+DEFAULT_SUB_BINS = 16
+
 
 def _edges(values: tuple[float, ...] | None, name: str, unit: str) -> None:
     if values is None:
@@ -61,8 +64,10 @@ class ObservableBinning:
         F90 edges, or None without pulse-shape discrimination.
     fine_width
         Largest width of the sub-bins used to integrate smearing × efficiency inside
-        each energy bin (PE or MeV); None picks 0.25 PE or 1/64 of the narrowest bin
-        (the built-in predictions are converged to about 1e-4, tests/detectors).
+        each energy bin (PE or MeV); None picks 0.25 PE, or 16 sub-bins per energy bin.
+        :func:`~cevns.detectors.predict` splits sub-bins further where an efficiency or an
+        F90 template changes quickly (its defaults converge to 1e-3 in every bin holding
+        more than one event, tests/detectors/test_convergence.py).
     """
 
     energy_edges: tuple[float, ...]
@@ -110,18 +115,21 @@ class ObservableBinning:
         coarse = np.asarray(self.energy_edges, dtype=float)
         widths = np.diff(coarse)
         if self.fine_width is not None:
-            step = self.fine_width
+            step: float | None = self.fine_width
         elif self.observable == "PE":
             step = 0.25
         else:
-            step = float(widths.min()) / 64.0
-        per_bin = np.maximum(np.ceil(widths / step - 1e-9), 1.0)
+            step = None  # DEFAULT_SUB_BINS per energy bin
+        if step is None:
+            per_bin = np.full(widths.size, float(DEFAULT_SUB_BINS))
+        else:
+            per_bin = np.maximum(np.ceil(widths / step - 1e-9), 1.0)
         total = float(per_bin.sum())
         if not total <= MAX_FINE_BINS:
             raise ValueError(
                 f"energy_edges: integrating the bins needs {total:.3g} sub-bins of width "
-                f"{step:.3g}, more than the limit {MAX_FINE_BINS}; use wider or more even bins, "
-                f"or a larger fine_width"
+                f"{'1/16 of each bin' if step is None else f'{step:.3g}'}, more than the limit "
+                f"{MAX_FINE_BINS}; use wider or more even bins, or a larger fine_width"
             )
         return per_bin.astype(np.intp)
 
