@@ -96,3 +96,13 @@ def test_scholberg_scaling_exercise_with_builtin_detector() -> None:
     near = predict(None, det.with_mass(10.0).with_distance(2000.0))
     far = predict(None, det.with_mass(100.0).with_distance(4000.0))
     assert 100.0 * far.total / near.total == pytest.approx(250.0, rel=1e-12)
+
+
+def test_csi_2017_is_not_shipped() -> None:
+    """The 2017 CsI file modelled the acceptance as a step at 6.5 keVnr and predicted 414
+    events against the published 173 ± 48 (Akimov et al., Science 357 (2017) 1123); the
+    2017 release's PE-dependent acceptance (arXiv:1804.09459) could not be verified, so the
+    file is withdrawn rather than shipped wrong."""
+    from cevns.detectors import list_detectors
+
+    assert "csi-2017" not in list_detectors()
