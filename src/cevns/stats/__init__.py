@@ -1,6 +1,12 @@
 """General binned likelihoods: models, Poisson likelihood, fits, profiles, toys, pyhf export."""
 
-from cevns.stats.data import BinnedData, BinnedDataError, histogram_events, read_binned_csv
+from cevns.stats.data import (
+    BinnedData,
+    BinnedDataError,
+    histogram_events,
+    read_binned_centres,
+    read_binned_csv,
+)
 from cevns.stats.likelihood import (
     BinnedLikelihood,
     ConvergenceError,
@@ -43,6 +49,7 @@ __all__ = [
     "fit",
     "histogram_events",
     "profile",
+    "read_binned_centres",
     "read_binned_csv",
     "sample_yields",
     "to_pyhf_workspace",
