@@ -60,6 +60,8 @@ EFFICIENCY_STEP = 0.01
 EFFICIENCY_CURVATURE = 2e-4
 #: Gauss–Legendre points per sub-bin over which an observable efficiency is averaged.
 EFFICIENCY_NODES = 8
+#: Visible-grid nodes per standard deviation of a Gaussian resolution (adaptive grid).
+NODES_PER_SIGMA = 24.0
 
 
 @dataclass(frozen=True)
@@ -275,20 +277,9 @@ def _compile_kernel(detector: Detector, physics: _Physics) -> _Kernel:
     obs_top = detector.binning.energy_edges[-1]
     mean_per_mev = float(smearing.mean_observable(1.0))
     e_hi = max(3.0 * e_top, 1.2 * obs_top / mean_per_mev)
-    n_grid = physics.resolution.visible_points
-    sigma = getattr(smearing, "sigma", None)
-    if callable(sigma):
-        # Adaptive: a grid step of at most 1/8 of the relative resolution σ/E inside the
-        # observable range, so the linear interpolation of the kernel stays converged
-        # for sharp resolutions (HPGe, argon at high energy).
-        edges = np.asarray(detector.binning.energy_edges, dtype=float)
-        low = edges[edges > 0][0] / mean_per_mev
-        probe = np.geomspace(low, max(obs_top / mean_per_mev, low * 1.001), 64)
-        relative = float(np.min(np.asarray(sigma(probe)) / (mean_per_mev * probe)))
-        per_decade = 8.0 * np.log(10.0) / max(relative, 1e-6)
-        n_grid = max(n_grid, min(int(5 * per_decade * physics.resolution.visible_points
-                                     / VISIBLE_GRID_POINTS), 4 * n_grid))
-    grid = np.concatenate([[0.0], np.geomspace(e_hi * 1e-5, e_hi, n_grid - 1)])
+    grid = _visible_grid(
+        smearing, e_hi, physics.resolution.visible_points, obs_top / mean_per_mev
+    )
     binning = detector.binning
     if physics.resolution.fine_divisor != 1.0:
         width = binning.fine_width or _default_fine_width(binning)
@@ -326,6 +317,35 @@ def _compile_kernel(detector: Detector, physics: _Physics) -> _Kernel:
         starts=starts,
         kernel_t=kernel_t,
     )
+
+
+def _visible_grid(smearing: Any, e_hi: float, points: int, top: float) -> FloatArray:
+    """Visible-energy nodes (MeV) of the kernel: 0, then ``[1e-5 e_hi, e_hi]``.
+
+    ``points`` log-spaced nodes by default. With a Gaussian resolution ``σ(E)`` the node
+    density is adaptive: at least :data:`NODES_PER_SIGMA` nodes per ``σ`` up to 1.5× the
+    top of the observable range (``top``, MeVee) wherever that is denser than the log
+    spacing (up to 4× the points), so linear interpolation of a sharp kernel (HPGe, argon
+    at high energy; Gaussian tails) stays converged without refining where the resolution
+    is broad or no bin is.
+    """
+    e_lo = e_hi * 1e-5
+    sigma = getattr(smearing, "sigma", None)
+    if not callable(sigma):
+        return np.concatenate([[0.0], np.geomspace(e_lo, e_hi, points - 1)])
+    log_e = np.linspace(np.log(e_lo), np.log(e_hi), 20001)
+    energy = np.exp(log_e)
+    yield_per_mev = float(smearing.mean_observable(1.0))
+    resolution = np.maximum(np.asarray(sigma(energy), dtype=float) / yield_per_mev, 1e-300)
+    base = (points - 2) / (log_e[-1] - log_e[0])  # nodes per unit ln E of the log grid
+    sharp = np.where(energy <= 1.5 * top, NODES_PER_SIGMA * energy / resolution, 0.0)
+    density = np.maximum(base, sharp)  # nodes per unit ln E
+    cumulative = np.concatenate(
+        [[0.0], np.cumsum(0.5 * (density[1:] + density[:-1]) * np.diff(log_e))]
+    )
+    n_nodes = int(min(np.ceil(cumulative[-1]), 4 * points)) + 1
+    nodes = np.interp(np.linspace(0.0, cumulative[-1], n_nodes), cumulative, log_e)
+    return np.concatenate([[0.0], np.exp(nodes)])
 
 
 def _default_fine_width(binning: ObservableBinning) -> float:

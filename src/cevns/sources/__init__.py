@@ -39,7 +39,13 @@ from .stopped_pion import (
     stopped_pion_spectra,
 )
 from .supernova import ERG, PinchedThermal, SupernovaSource, spectra_from_snewpy
-from .timing import GaussianPulse, TabulatedPulse, decay_chain_cdf, decay_chain_pdf
+from .timing import (
+    GaussianPulse,
+    TabulatedArrivalTimes,
+    TabulatedPulse,
+    decay_chain_cdf,
+    decay_chain_pdf,
+)
 
 __all__ = [
     "CONNIE",
@@ -65,6 +71,7 @@ __all__ = [
     "StoppedPionSource",
     "SupernovaSource",
     "SurvivalProbability",
+    "TabulatedArrivalTimes",
     "TabulatedPulse",
     "TabulatedSource",
     "apply_survival",

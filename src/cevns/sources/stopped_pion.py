@@ -25,7 +25,13 @@ from ..flavours import Flavour
 from .base import SurvivalProbability, flux_from_spectra
 from .exposure import protons_per_second
 from .spectrum import FloatArray, SpectralLine, Spectrum
-from .timing import SNS_LAR2020_TRACE, ProtonPulse, decay_chain_cdf, decay_chain_pdf
+from .timing import (
+    SNS_LAR2020_TRACE,
+    ProtonPulse,
+    TabulatedArrivalTimes,
+    decay_chain_cdf,
+    decay_chain_pdf,
+)
 
 
 def prompt_line_energy() -> float:
@@ -226,6 +232,10 @@ class StoppedPionSource:
         ν per flavour per POT with its uncertainty.
     nu_e_bar_fraction
         ν̄_e per πDAR chain from π⁻/μ⁻ decays at rest (Michel ν_e shape), default 0.
+    arrival_times
+        Optional tabulated arrival-time PDFs per flavour
+        (:class:`~cevns.sources.timing.TabulatedArrivalTimes`, e.g. from a release); when
+        given they replace the pulse ⊗ decay-chain model for every timing question.
 
     Notes
     -----
@@ -243,6 +253,7 @@ class StoppedPionSource:
     neutrino_yield: NeutrinoYield = YIELD_LAR_2020
     nu_e_bar_fraction: float = 0.0
     description: str = ""
+    arrival_times: TabulatedArrivalTimes | None = None
 
     normalisation_unit: ClassVar[str] = "proton on target"
 
@@ -312,15 +323,21 @@ class StoppedPionSource:
     def arrival_time_pdf(self, flavour: Flavour | str, t: ArrayLike) -> FloatArray:
         """Arrival-time density (1/ns) of ``flavour`` at times ``t`` (ns), normalised to 1."""
         fl = Flavour.parse(flavour)
+        if self.arrival_times is not None:
+            return self.arrival_times.pdf(fl, t)
         return decay_chain_pdf(self.pulse, t, _chain_lifetimes(fl))
 
     def arrival_time_cdf(self, flavour: Flavour | str, t: ArrayLike) -> FloatArray:
         """Fraction of ``flavour`` arriving before ``t`` (ns)."""
         fl = Flavour.parse(flavour)
+        if self.arrival_times is not None:
+            return self.arrival_times.cdf(fl, t)
         return decay_chain_cdf(self.pulse, t, _chain_lifetimes(fl))
 
     def arrival_time_pdfs(self, t: ArrayLike) -> dict[Flavour, FloatArray]:
         """Arrival-time densities (1/ns) of every emitted flavour at ``t`` (ns)."""
+        if self.arrival_times is not None:
+            return {fl: self.arrival_times.pdf(fl, t) for fl in self.flavours}
         cache: dict[tuple[float, ...], FloatArray] = {}
         out: dict[Flavour, FloatArray] = {}
         for fl in self.flavours:

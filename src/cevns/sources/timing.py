@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -41,6 +41,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import erfcx, ndtr
 
+from ..flavours import Flavour
 from ..units import parse_quantity
 from .spectrum import FloatArray
 
@@ -416,3 +417,130 @@ def decay_chain_cdf(pulse: ProtonPulse, t: ArrayLike, lifetimes: Sequence[float]
 SNS_LAR2020_TRACE = GaussianPulse(440.0, 150.0)
 #: One-sigma uncertainty (ns) on the mean of :data:`SNS_LAR2020_TRACE` (same file: ± 200 ns).
 SNS_LAR2020_TRACE_MEAN_UNCERTAINTY = 200.0
+
+
+# ----------------------------------------------------------------------------- tabulated PDFs
+@dataclass(frozen=True)
+class TabulatedArrivalTimes:
+    """Arrival-time PDFs per flavour given as tables (e.g. from a collaboration's release).
+
+    Each flavour's density is linear between the tabulated times and zero outside them; it
+    is normalised to one over the table (only its shape matters). Bin probabilities are
+    exact integrals of the piecewise-linear density.
+
+    Parameters
+    ----------
+    times
+        Strictly increasing times (ns), at least two.
+    densities
+        Flavour → density values at ``times`` (any normalisation), finite and >= 0, not all 0.
+    origin
+        Where the table came from (file name), for provenance.
+
+    CSV format of :meth:`from_csv` (comment lines start with ``#``)::
+
+        time [us],nu_mu [1/us],nu_e [1/us],nu_mu_bar [1/us]
+        0.0,0.0,0.0,0.0
+        0.1,0.52,0.05,0.05
+        ...
+    """
+
+    times: tuple[float, ...]
+    densities: Mapping[Flavour, tuple[float, ...]]
+    origin: str = ""
+
+    def __post_init__(self) -> None:
+        t = np.asarray(self.times, dtype=float)
+        if t.ndim != 1 or t.size < 2 or not np.all(np.isfinite(t)):
+            raise ValueError("times: need at least two finite times (ns)")
+        if not np.all(np.diff(t) > 0):
+            raise ValueError("times: must be strictly increasing (ns)")
+        if not self.densities:
+            raise ValueError("densities: give at least one flavour")
+        for fl, values in self.densities.items():
+            v = np.asarray(values, dtype=float)
+            if v.shape != t.shape:
+                raise ValueError(f"densities: {fl.value} needs {t.size} values, got {v.size}")
+            if not np.all(np.isfinite(v)) or np.any(v < 0) or not v.sum() > 0:
+                raise ValueError(
+                    f"densities: {fl.value} must be finite, >= 0 and not all zero"
+                )
+
+    @classmethod
+    def from_csv(cls, path: str | Path) -> TabulatedArrivalTimes:
+        """Read a table with ``time [unit]`` and one ``<flavour> [1/<time unit>]`` column each."""
+        p = Path(path)
+        if not p.is_file():
+            raise ValueError(f"path: arrival-time file {str(p)!r} does not exist")
+        with p.open(newline="", encoding="utf-8") as handle:
+            rows = [r for r in csv.reader(handle) if r and not r[0].lstrip().startswith("#")]
+        if len(rows) < 3:
+            raise ValueError(f"path: {p} needs a header row and at least two data rows")
+        header = rows[0]
+        if len(header) < 2:
+            raise ValueError(f"header: {p} needs a time column and at least one flavour column")
+        scale = _unit_from_header(header[0], "time", column="time")
+        flavours: list[Flavour] = []
+        for cell in header[1:]:
+            label = cell.split("[")[0].strip()
+            try:
+                fl = Flavour.parse(label)
+            except ValueError as exc:
+                raise ValueError(f"header: {p}: column {cell.strip()!r}: {exc}") from None
+            text = cell.strip()
+            if "[" not in text or not text.endswith("]"):
+                raise ValueError(
+                    f"{label}: CSV header {cell!r} has no unit; write e.g. '{label} [1/us]'"
+                )
+            unit = text[text.index("[") + 1 : -1].replace(" ", "")
+            if not unit.startswith("1/"):
+                raise ValueError(f"{label}: density unit {unit!r} must read '1/<time unit>'")
+            parse_quantity(f"1 {unit[2:]}", "time", name=label)
+            flavours.append(fl)
+        data = []
+        for number, row in enumerate(rows[1:], start=2):
+            if len(row) < len(header):
+                raise ValueError(f"path: {p}: data row {number} has {len(row)} columns, "
+                                 f"the header {len(header)}")
+            try:
+                data.append([float(x) for x in row[: len(header)]])
+            except ValueError:
+                raise ValueError(f"path: {p}: data row {number} has a non-numeric entry") from None
+        table = np.asarray(data, dtype=float)
+        # a density per unit time converts with the inverse scale; the shape is what matters
+        return cls(
+            tuple((table[:, 0] * scale).tolist()),
+            {fl: tuple((table[:, i + 1] / scale).tolist()) for i, fl in enumerate(flavours)},
+            origin=str(p),
+        )
+
+    def _arrays(self, flavour: Flavour | str) -> tuple[FloatArray, FloatArray, FloatArray]:
+        fl = Flavour.parse(flavour)
+        if fl not in self.densities:
+            have = ", ".join(f.value for f in self.densities)
+            raise ValueError(f"flavour: no arrival-time PDF for {fl.value} (the table has {have})")
+        t = np.asarray(self.times, dtype=float)
+        y = np.asarray(self.densities[fl], dtype=float)
+        cum = np.concatenate([[0.0], np.cumsum(0.5 * (y[1:] + y[:-1]) * np.diff(t))])
+        return t, y / cum[-1], cum / cum[-1]
+
+    def pdf(self, flavour: Flavour | str, t: ArrayLike) -> FloatArray:
+        """Normalised density (1/ns) of ``flavour`` at ``t`` (ns)."""
+        x, y, _ = self._arrays(flavour)
+        out: FloatArray = np.interp(_check_times(t), x, y, left=0.0, right=0.0)
+        return out
+
+    def cdf(self, flavour: Flavour | str, t: ArrayLike) -> FloatArray:
+        """Fraction of ``flavour`` arriving before ``t`` (ns), exact for the linear density."""
+        x, y, cum = self._arrays(flavour)
+        tt = _check_times(t)
+        i = np.clip(np.searchsorted(x, tt, side="right") - 1, 0, x.size - 2)
+        dt = np.clip(tt, x[0], x[-1]) - x[i]
+        slope = (y[i + 1] - y[i]) / (x[i + 1] - x[i])
+        out = cum[i] + y[i] * dt + 0.5 * slope * dt * dt
+        return np.asarray(np.clip(out, 0.0, 1.0), dtype=float)
+
+    def describe(self) -> str:
+        """E.g. ``tabulated arrival times (3 flavours, 0–12000 ns)``."""
+        return (f"tabulated arrival times ({len(self.densities)} flavours, "
+                f"{self.times[0]:g}–{self.times[-1]:g} ns)")
