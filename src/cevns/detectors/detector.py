@@ -203,6 +203,10 @@ class Detector:
         Citations of the file's numbers.
     assumptions
         What was assumed where a published number is missing.
+    model
+        Physics model used by :func:`~cevns.detectors.predict` when none is passed (a
+        :class:`~cevns.models.StandardModel` with chosen form factors, or a
+        :func:`cevns.models.get_model` model); None is the default Standard Model.
     """
 
     name: str
@@ -218,6 +222,7 @@ class Detector:
     recoil_energy_min: float | None = None
     references: tuple[str, ...] = ()
     assumptions: tuple[str, ...] = ()
+    model: object | None = None
 
     def __post_init__(self) -> None:
         in_range(self.mass, "mass")  # finite, inside cevns.validation.RANGES

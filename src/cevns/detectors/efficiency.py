@@ -8,9 +8,23 @@ returns values in [0, 1] and has ``shifted(theta)`` for its nuisance parameter.
 * :class:`SigmoidEfficiency`: ``ε(x) = a/(1 + exp(−b(x − c))) + d``, clipped to [0, 1]
   (COHERENT CsI 2021 release, ``effCoefficients.txt``: nominal
   ``(1.32045, 0.285979, 10.8646, −0.333322)`` with ``x`` in PE, and two ±1σ variants).
+  An optional ``threshold`` multiplies it by a step (ε = 0 below), as the COHERENT CsI
+  2017 release writes its acceptance.
 * :class:`StepEfficiency`: ``ε = value`` above a threshold, 0 below.
 * :class:`TabulatedEfficiency`: a table (e.g. ``CENNS10AnlAEfficiency.txt``, keVee),
-  linearly interpolated, 0 below the first point, last value beyond.
+  linearly interpolated, 0 below the first point, last value beyond; optional per-point
+  errors are the ±1σ variation of its nuisance (``ε_i + θ σ_i``).
+
+Where an efficiency of the observable is evaluated
+--------------------------------------------------
+:func:`cevns.detectors.predict` applies an observable efficiency inside each fine sub-bin
+of the observable. With Poisson photoelectron counting (:class:`PoissonSmearing`) the
+observable is an integer count ``n`` and ε is evaluated at ``n`` (a bin ``[lo, hi)``
+collects ``lo <= n < hi``): a table given per integer PE is used exactly at its points.
+With a continuous observable (gamma or Gaussian smearing in PE, or a reconstructed energy)
+ε is averaged over each sub-bin (8-point Gauss–Legendre), i.e. it acts on the continuous
+axis; a per-integer table is then interpolated linearly between integers. Without smearing
+ε is evaluated at the exact observable of each recoil.
 * :class:`ExponentialTimeEfficiency`: 1 before ``t₀`` then ``exp(−λ(t − t₀))``
   (CsI 2021 companion: ``t₀ = 0.52 µs``, ``λ = 0.0494 /µs``), averaged over time bins.
 * :class:`TabulatedTimeEfficiency`: a time-efficiency table, exact bin averages.
@@ -69,6 +83,8 @@ class SigmoidEfficiency:
         Optional ±1σ coefficient sets ``(a, b, c, d)``; the nuisance interpolates linearly.
     variable
         What ``x`` is: ``"observable"`` or ``"recoil_energy"``.
+    threshold
+        Optional step: ``ε = 0`` for ``x < threshold`` (same unit as ``x``).
     """
 
     a: float
@@ -78,6 +94,7 @@ class SigmoidEfficiency:
     plus: tuple[float, float, float, float] | None = None
     minus: tuple[float, float, float, float] | None = None
     variable: EfficiencyVariable = "observable"
+    threshold: float | None = None
 
     def __post_init__(self) -> None:
         for name in ("a", "b", "c", "d"):
@@ -92,11 +109,15 @@ class SigmoidEfficiency:
                 f"a: the plateau a + d = {self.a + self.d:.6g} exceeds 1; "
                 "an efficiency is in [0, 1]"
             )
+        if self.threshold is not None and not np.isfinite(self.threshold):
+            raise ValueError(f"threshold: must be finite, got {self.threshold}")
 
     def __call__(self, x: ArrayLike) -> FloatArray:
         xx = np.asarray(x, dtype=float)
-        value = self.a * special.expit(self.b * (xx - self.c)) + self.d
-        return np.asarray(np.clip(value, 0.0, 1.0), dtype=float)
+        value = np.clip(self.a * special.expit(self.b * (xx - self.c)) + self.d, 0.0, 1.0)
+        if self.threshold is not None:
+            value = np.where(xx >= self.threshold, value, 0.0)
+        return np.asarray(value, dtype=float)
 
     def shifted(self, theta: float | ArrayLike) -> SigmoidEfficiency:
         t = _theta(theta, "efficiency")
@@ -155,6 +176,9 @@ class TabulatedEfficiency:
         Efficiencies in [0, 1].
     relative_uncertainty
         One-sigma relative scale uncertainty (nuisance); results stay <= 1.
+    errors
+        Optional one-sigma error of each value: the nuisance ``θ`` moves every point to
+        ``ε_i + θ σ_i`` (clipped to [0, 1]), so ``θ = ±1`` are the table ± its errors.
     """
 
     points: tuple[float, ...]
@@ -162,6 +186,8 @@ class TabulatedEfficiency:
     relative_uncertainty: float = 0.0
     scale: float = 1.0
     variable: EfficiencyVariable = "observable"
+    errors: tuple[float, ...] | None = None
+    shift: float = 0.0
 
     def __post_init__(self) -> None:
         x = np.asarray(self.points, dtype=float)
@@ -173,14 +199,31 @@ class TabulatedEfficiency:
         if not np.all((y >= 0) & (y <= 1)):
             bad = y[(y < 0) | (y > 1)]
             raise ValueError(f"values: efficiencies must be in [0, 1], got {bad[:3]}")
+        if self.errors is not None:
+            err = np.asarray(self.errors, dtype=float)
+            if err.shape != y.shape or not np.all(np.isfinite(err)) or np.any(err < 0):
+                raise ValueError(
+                    f"errors: need {y.size} finite errors >= 0 (one per value), got {err.size}"
+                )
+        if self.relative_uncertainty and self.errors is not None:
+            raise ValueError("errors: give per-point errors or a relative_uncertainty, not both")
+
+    def _values(self) -> FloatArray:
+        y = np.asarray(self.values, dtype=float)
+        if self.errors is not None and self.shift != 0.0:
+            y = np.clip(y + self.shift * np.asarray(self.errors, dtype=float), 0.0, 1.0)
+        return y
 
     def __call__(self, x: ArrayLike) -> FloatArray:
         xx = np.asarray(x, dtype=float)
-        value = np.interp(xx, self.points, self.values, left=0.0, right=self.values[-1])
+        y = self._values()
+        value = np.interp(xx, self.points, y, left=0.0, right=float(y[-1]))
         return np.asarray(np.clip(value * self.scale, 0.0, 1.0), dtype=float)
 
     def shifted(self, theta: float | ArrayLike) -> TabulatedEfficiency:
         t = _theta(theta, "efficiency")
+        if self.errors is not None:
+            return replace(self, shift=self.shift + t)
         return replace(self, scale=max(self.scale * (1.0 + t * self.relative_uncertainty), 0.0))
 
 

@@ -848,6 +848,8 @@ def predict(
             check(detector.target)
         if survival is None and callable(getattr(model, "survival", None)):
             survival = model.survival()  # a sterile neutrino acts on the flux at the detector
+    if model is None:
+        model = detector.model
     spectra, dilution = _detector_spectra(src, detector, survival)
     physics = _compute_physics(
         spectra, src, detector, units, model, dilution, resolution or Resolution()

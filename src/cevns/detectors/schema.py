@@ -237,6 +237,7 @@ class StoppedPionSection(_Section):
     pulse_mean: str | None = None
     pulse_sigma: str | None = None
     nu_e_bar_fraction: float = Field(default=0.0, ge=0, le=1)
+    arrival_times: str | None = None  # CSV of arrival-time PDFs per flavour (relative path)
 
     @field_validator("facility")
     @classmethod
@@ -472,6 +473,7 @@ class SigmoidEfficiencySection(_EfficiencyBase):
     d: float = 0.0
     plus: tuple[float, float, float, float] | None = None
     minus: tuple[float, float, float, float] | None = None
+    threshold: float | None = None  # sigmoid × step: ε = 0 below (same unit)
 
 
 class StepEfficiencySection(_EfficiencyBase):
@@ -485,8 +487,9 @@ class TabulatedEfficiencySection(_EfficiencyBase):
     kind: Literal["table"]
     points: list[float] = Field(default_factory=list)
     values: list[float] = Field(default_factory=list)
+    errors: list[float] | None = None  # one-sigma error per value (the ±1σ variation)
     file: str | None = None
-    columns: tuple[int, int] = (0, 1)
+    columns: tuple[int, int] | tuple[int, int, int] = (0, 1)  # third: per-point errors
     relative_uncertainty: float = Field(default=0.0, ge=0)
 
     @field_validator("values")
@@ -603,6 +606,16 @@ class BinningSection(_Section):
         return v
 
 
+class ModelSection(_Section):
+    """Physics model: ``name`` through :func:`cevns.models.get_model` (``"sm"`` is the
+    Standard Model), its parameter values, and the nuclear form factor family."""
+
+    name: str = "sm"
+    parameters: dict[str, float] = Field(default_factory=dict)
+    form_factor: str | None = None
+    form_factor_parameters: dict[str, str | float] = Field(default_factory=dict)
+
+
 class DetectorFile(_Section):
     """The whole detector file."""
 
@@ -615,6 +628,7 @@ class DetectorFile(_Section):
     time_efficiency: TimeEfficiencySection | None = None
     psd: PSDSection | None = None
     binning: BinningSection
+    model: ModelSection | None = None
 
 
 # ----------------------------------------------------------------------------- locating lines
@@ -782,7 +796,8 @@ def _build(model: DetectorFile, base: Path | None) -> Detector:
                 return (c[0], c[1] / scale, c[2] * scale, c[3])
 
             efficiency = SigmoidEfficiency(
-                e.a, e.b / scale, e.c * scale, e.d, conv(e.plus), conv(e.minus), e.variable
+                e.a, e.b / scale, e.c * scale, e.d, conv(e.plus), conv(e.minus), e.variable,
+                None if e.threshold is None else e.threshold * scale,
             )
         elif isinstance(e, StepEfficiencySection):
             efficiency = StepEfficiency(
@@ -790,6 +805,7 @@ def _build(model: DetectorFile, base: Path | None) -> Detector:
             )
         else:
             points, values = list(e.points), list(e.values)
+            errors = None if e.errors is None else list(e.errors)
             if e.file is not None:
                 if points or values:
                     raise ValueError("efficiency.file: give either file or points/values, "
@@ -799,13 +815,15 @@ def _build(model: DetectorFile, base: Path | None) -> Detector:
                 rows = read_numeric_table(path, e.columns, "efficiency.file")
                 points = [r[0] for r in rows]
                 values = [r[1] for r in rows]
+                if len(e.columns) == 3:
+                    errors = [r[2] for r in rows]
                 bad = [v for v in values if not 0.0 <= v <= 1.0]
                 if bad:
                     raise ValueError(f"efficiency.file: efficiency values must be in [0, 1], "
                                      f"got {bad[0]:g} in {path.name!r}")
             efficiency = TabulatedEfficiency(
                 tuple(x * scale for x in points), tuple(values), e.relative_uncertainty,
-                variable=e.variable,
+                variable=e.variable, errors=None if errors is None else tuple(errors),
             )
 
     time_eff: Any = None
@@ -847,7 +865,7 @@ def _build(model: DetectorFile, base: Path | None) -> Detector:
     source: Any = None
     src = model.source
     if src is not None:
-        source = _source(src, _quantity(d.distance, "length"))
+        source = _source(src, _quantity(d.distance, "length"), base)
     exposure = None
     label = ""
     x = model.exposure
@@ -871,12 +889,13 @@ def _build(model: DetectorFile, base: Path | None) -> Detector:
         ),
         references=tuple(d.references),
         assumptions=tuple(d.assumptions),
+        model=None if model.model is None else _physics_model(model.model),
     )
 
 
-def _source(src: Any, distance: float) -> Any:
+def _source(src: Any, distance: float, base: Path | None = None) -> Any:
     if isinstance(src, StoppedPionSection):
-        return _stopped_pion_source(src)
+        return _stopped_pion_source(src, base)
     if isinstance(src, ReactorSection):
         from ..sources.reactor import ReactorSource
 
@@ -891,7 +910,9 @@ def _source(src: Any, distance: float) -> Any:
     return SupernovaSource(src.name, duration=_quantity(src.duration, "time"), distance=distance)
 
 
-def _stopped_pion_source(src: StoppedPionSection) -> StoppedPionSource:
+def _stopped_pion_source(
+    src: StoppedPionSection, base: Path | None = None
+) -> StoppedPionSource:
     """The facility of the catalogue, with this file's yield, energy, power and pulse."""
     # neutrino_yield None → the catalogue default (which raises if the facility has none)
     chosen = facility(src.facility, src.neutrino_yield)
@@ -905,6 +926,16 @@ def _stopped_pion_source(src: StoppedPionSection) -> StoppedPionSource:
         sigma = 150.0 if src.pulse_sigma is None else _quantity(src.pulse_sigma, "time")
         pulse = GaussianPulse(mean, sigma)
     power = chosen.beam_power if src.beam_power is None else _quantity(src.beam_power, "power")
+    arrival = None
+    if src.arrival_times is not None:
+        from ..sources.timing import TabulatedArrivalTimes
+
+        # below the detector file's folder only, like every file reference
+        path = resolve_reference(src.arrival_times, base, "source.arrival_times")
+        try:
+            arrival = TabulatedArrivalTimes.from_csv(path)
+        except ValueError as exc:
+            raise ValueError(f"source.arrival_times: {exc}") from None
     return replace(
         chosen,
         proton_energy=energy,
@@ -912,7 +943,84 @@ def _stopped_pion_source(src: StoppedPionSection) -> StoppedPionSource:
         pulse=pulse,
         neutrino_yield=nu_yield,
         nu_e_bar_fraction=src.nu_e_bar_fraction,
+        arrival_times=arrival,
     )
+
+
+#: Form-factor families of ``[model] form_factor`` and their parameter names.
+_FORM_FACTOR_FAMILIES = ("helm", "klein_nystrand", "symmetrized_fermi", "unity")
+
+
+def _form_factor(name: str, parameters: dict[str, str | float]) -> Any:
+    from ..physics import form_factors as ff
+
+    families: dict[str, Any] = {
+        "helm": ff.Helm,
+        "klein_nystrand": ff.KleinNystrand,
+        "symmetrized_fermi": ff.SymmetrizedFermi,
+        "unity": ff.Unity,
+    }
+    key = name.strip().lower()
+    if key not in families:
+        if parameters:
+            raise ValueError(
+                f"model.form_factor: parameters need a family {list(_FORM_FACTOR_FAMILIES)}, "
+                f"got {name!r}"
+            )
+        try:
+            return ff.form_factor_by_name(key)
+        except ValueError as exc:
+            raise ValueError(f"model.{exc}") from None
+    kwargs: dict[str, Any] = {}
+    for param, value in parameters.items():
+        if isinstance(value, str) and any(ch.isalpha() for ch in value.split()[-1]) and (
+            len(value.split()) > 1
+        ):
+            kwargs[param] = u.parse_quantity(value, "length", name=param)
+        else:
+            kwargs[param] = value
+    try:
+        return families[key](**kwargs)
+    except TypeError:
+        import dataclasses
+
+        allowed = [f.name for f in dataclasses.fields(families[key])]
+        raise ValueError(
+            f"model.form_factor_parameters: {sorted(kwargs)} are not all parameters of "
+            f"{key!r}; allowed: {allowed} (lengths with units, e.g. '0.9 fm')"
+        ) from None
+
+
+def _physics_model(section: ModelSection) -> Any:
+    """The model of ``[model]``: the Standard Model or :func:`cevns.models.get_model`."""
+    from ..models import get_model
+    from ..models.standard_model import StandardModel
+
+    if section.name.strip().lower() in ("sm", "standard_model", "standard-model"):
+        if section.parameters:
+            raise ValueError("model.parameters: the Standard Model ('sm') has no parameters")
+        model: Any = StandardModel()
+    else:
+        try:
+            model = get_model(section.name, **section.parameters)
+        except ValueError as exc:
+            raise ValueError(f"model.name: {exc}") from None
+    if section.form_factor is not None:
+        form = _form_factor(section.form_factor, dict(section.form_factor_parameters))
+        if isinstance(model, StandardModel):
+            model = replace(model, proton_form_factor=form, neutron_form_factor=form)
+        elif isinstance(getattr(model, "base", None), StandardModel):
+            model = replace(
+                model,
+                base=replace(model.base, proton_form_factor=form, neutron_form_factor=form),
+            )
+        else:
+            raise ValueError(
+                f"model.form_factor: cannot set the form factor of model {section.name!r}"
+            )
+    elif section.form_factor_parameters:
+        raise ValueError("model.form_factor_parameters: give form_factor (the family) too")
+    return model
 
 
 def _exposure(x: ExposureSection, source: Any) -> tuple[float, str]:

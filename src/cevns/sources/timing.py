@@ -426,7 +426,12 @@ class TabulatedArrivalTimes:
 
     Each flavour's density is linear between the tabulated times and zero outside them; it
     is normalised to one over the table (only its shape matters). Bin probabilities are
-    exact integrals of the piecewise-linear density.
+    exact integrals of the piecewise-linear density. The CSV format of :meth:`from_csv`
+    (comment lines start with ``#``)::
+
+        time [us],nu_mu [1/us],nu_e [1/us],nu_mu_bar [1/us]
+        0.0,0.0,0.0,0.0
+        0.1,0.52,0.05,0.05
 
     Parameters
     ----------
@@ -436,13 +441,6 @@ class TabulatedArrivalTimes:
         Flavour → density values at ``times`` (any normalisation), finite and >= 0, not all 0.
     origin
         Where the table came from (file name), for provenance.
-
-    CSV format of :meth:`from_csv` (comment lines start with ``#``)::
-
-        time [us],nu_mu [1/us],nu_e [1/us],nu_mu_bar [1/us]
-        0.0,0.0,0.0,0.0
-        0.1,0.52,0.05,0.05
-        ...
     """
 
     times: tuple[float, ...]
