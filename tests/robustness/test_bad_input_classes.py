@@ -125,7 +125,9 @@ def test_unit_parsing_is_linear_and_long_text_is_refused() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('energy_edges = [0, 10,', 'energy_edges = [0, 1e-9, 10,', "sub-bins"),
+        # the default is 16 sub-bins per energy bin, so a tiny bin alone is harmless; a
+        # tiny explicit sub-bin width is what would allocate without bound
+        ('energy_edges = [0, 10,', 'fine_width = 1e-9\nenergy_edges = [0, 10,', "sub-bins"),
         ("energy_edges = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120]",
          "energy_edges = [" + ", ".join(str(i) for i in range(20_000)) + "]",
          "at most 10001"),
