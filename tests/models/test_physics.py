@@ -62,8 +62,9 @@ def test_sterile_large_dm2_averages_to_one_minus_half_sin2_2theta() -> None:
 
 
 def test_heavy_universal_zprime_equals_the_nsi_it_maps_onto() -> None:
-    """M_Z′ ≫ q: δg_V^{p,n} = 3g²/(√2 G_F M²), i.e. ε^{uV} = ε^{dV} = g²/(√2 G_F M²) (physics
-    brief §6); the cross sections agree to the q²/M² ≈ 1e-4 of the propagator (test 1e-3)."""
+    """M_Z′ ≫ q: δg_V^{p,n} = 3g²/(√2 G_F M²), i.e. ε^{uV} = ε^{dV} = g²/(√2 G_F M²) (NSI
+    normalisation of Barranco et al., JHEP 0512 (2005) 021); the cross sections agree to the
+    q²/M² ≈ 1e-4 of the propagator (test 1e-3)."""
     mass, g = 2.0e4, 3.0e-2
     eps = g**2 / (math.sqrt(2.0) * float(FERMI_CONSTANT) * mass**2)
     e = np.linspace(10.0, 50.0, 9)[:, None]

@@ -88,11 +88,6 @@ def assert_clean(out: Outcome) -> None:
     if out.exit_code == 0:
         assert "Traceback" not in out.stdout + out.stderr
         return
-    if out.exit_code == 2 and out.stderr.startswith("Usage: "):
-        # typer's own usage error (an argument that looks like an option, e.g. "-x"): several
-        # lines, no traceback; it names the option. Not routed through cevns.cli.errors.
-        assert "Traceback" not in out.stderr and "Error" in out.stderr
-        return
     assert_one_line_error(out, code=None)
     assert out.exit_code in (1, 2, 3), out.exit_code
 

@@ -45,6 +45,24 @@ def test_error_is_one_line_whatever_the_terminal(monkeypatch: pytest.MonkeyPatch
     assert "built-in:" in line  # not cut
 
 
+@pytest.mark.parametrize(
+    ("args", "names"),
+    [
+        (["source", "-x"], ("-x", "cevns source -h")),
+        (["predict"], ("Missing argument", "cevns predict -h")),
+        (["no-such-command"], ("no-such-command",)),
+        (["xsec", "--nodes", "[/x]"], ("--nodes",)),
+        (["predict", "csi-2021", "--no-such-option", "1"], ("--no-such-option",)),
+    ],
+)
+def test_usage_errors_are_one_line(args: list[str], names: tuple[str, ...]) -> None:
+    """Unknown options, missing arguments and unknown commands, which the command-line parser
+    rejects before any cevns code runs, are one ``error:`` line too (not a usage box)."""
+    out = run_cli(args)
+    assert_one_line_error(out, *names)
+    assert "Usage:" not in out.stderr
+
+
 def test_one_line_collapses_newlines_and_caps_length() -> None:
     assert one_line("a\nb\r\n  c") == "a b c"
     assert len(one_line("x" * 100_000)) == 1000

@@ -21,6 +21,7 @@ Output paths are checked *before* the work (:func:`check_output_file`,
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import math
 import os
@@ -32,10 +33,12 @@ from typing import Any, NoReturn, TypeVar
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperGroup
 
 __all__ = [
     "EXIT_BAD_INPUT",
     "EXIT_INTERNAL",
+    "OneLineErrorGroup",
     "check_output_file",
     "check_output_folder",
     "check_plot_target",
@@ -160,6 +163,52 @@ def guard_commands(app: typer.Typer) -> None:
     for group in app.registered_groups:
         if group.typer_instance is not None:
             guard_commands(group.typer_instance)
+
+
+def _click_exception() -> type[Exception]:
+    """click's ``ClickException`` as typer raises it (recent typer ships its own copy)."""
+    try:
+        module = importlib.import_module("typer._click.exceptions")
+    except ImportError:  # pragma: no cover - older typer depends on click itself
+        module = importlib.import_module("click.exceptions")
+    exc_type: type[Exception] = module.ClickException
+    return exc_type
+
+
+class OneLineErrorGroup(TyperGroup):
+    """The top-level command group: command-line usage errors on one line too.
+
+    Typer reports a usage error (an unknown option such as ``cevns source -x``, a missing
+    argument, a value of the wrong type) in a multi-line box before any ``cevns`` code runs,
+    so :func:`reported_errors` never sees it. This group parses in click's non-standalone
+    mode and prints such an error as one ``error:`` line naming the command, with exit
+    status 2, like every other bad input.
+    """
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            returned = super().main(args, prog_name, complete_var, standalone_mode=False,
+                                    **extra)
+        except typer.Abort:
+            error_console().print("error: aborted")
+            raise SystemExit(1) from None
+        except _click_exception() as exc:
+            ctx = getattr(exc, "ctx", None)
+            hint = f" (see '{ctx.command_path} -h')" if ctx is not None else ""
+            message = exc.format_message()  # type: ignore[attr-defined]
+            error_console().print(f"error: {one_line(message)}{hint}")
+            raise SystemExit(getattr(exc, "exit_code", EXIT_BAD_INPUT)) from None
+        # Non-standalone mode returns the code of a typer.Exit; commands return None.
+        raise SystemExit(returned if isinstance(returned, int) else 0)
 
 
 # ----------------------------------------------------------------------------- output paths

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from .errors import guard_commands
+from .errors import OneLineErrorGroup, guard_commands
 from .xsec import DEMO_TARGETS, stopped_pion_cross_section_table
 
 _HELP = """Coherent elastic neutrino-nucleus scattering: SM predictions and fits to COHERENT data.
@@ -34,6 +34,7 @@ per-user data folder (~/.local/share/cevns on Linux); never the current director
 
 app = typer.Typer(
     name="cevns",
+    cls=OneLineErrorGroup,
     help=_HELP,
     no_args_is_help=True,
     add_completion=False,
