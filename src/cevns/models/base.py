@@ -139,6 +139,11 @@ class NewPhysics:
     summary: ClassVar[str] = ""
     base: StandardModel
 
+    def __post_init__(self) -> None:
+        """Check every parameter against its allowed range (one-line error naming it)."""
+        for p in self.parameters:
+            p.check(getattr(self, p.name))
+
     # ------------------------------------------------------------ parameters
     @property
     def parameters(self) -> tuple[ModelParameter, ...]:

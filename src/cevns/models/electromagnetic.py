@@ -59,10 +59,6 @@ class MagneticMoment(NewPhysics):
     model_name: ClassVar[str] = "magnetic-moment"
     summary: ClassVar[str] = "neutrino magnetic moment per flavour (incoherent, 1/T rise)"
 
-    def __post_init__(self) -> None:
-        for p in self.parameters:
-            p.check(getattr(self, p.name))
-
     @property
     def parameters(self) -> tuple[ModelParameter, ...]:
         return tuple(
@@ -115,10 +111,6 @@ class ChargeRadius(NewPhysics):
 
     model_name: ClassVar[str] = "charge-radius"
     summary: ClassVar[str] = "neutrino charge radius per flavour (g_V^p shift), transition radii"
-
-    def __post_init__(self) -> None:
-        for p in self.parameters:
-            p.check(getattr(self, p.name))
 
     @property
     def parameters(self) -> tuple[ModelParameter, ...]:

@@ -70,8 +70,7 @@ class VectorMediator(NewPhysics):
         if self.coupling not in ("universal", "B-L", "Lmu-Ltau"):
             raise ValueError(f"coupling: unknown Z′ coupling {self.coupling!r}; "
                              "allowed: 'universal', 'B-L', 'Lmu-Ltau'")
-        for p in self.parameters:
-            p.check(getattr(self, p.name))
+        super().__post_init__()
 
     @property
     def parameters(self) -> tuple[ModelParameter, ...]:
@@ -140,10 +139,6 @@ class ScalarMediator(NewPhysics):
 
     model_name: ClassVar[str] = "scalar"
     summary: ClassVar[str] = "light scalar mediator φ (incoherent, universal coupling)"
-
-    def __post_init__(self) -> None:
-        for p in self.parameters:
-            p.check(getattr(self, p.name))
 
     @property
     def parameters(self) -> tuple[ModelParameter, ...]:

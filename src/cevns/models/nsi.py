@@ -73,10 +73,6 @@ class VectorNSI(NewPhysics):
     model_name: ClassVar[str] = "nsi"
     summary: ClassVar[str] = "vector non-standard interactions ε^{qV}_{αβ} with u and d quarks"
 
-    def __post_init__(self) -> None:
-        for p in self.parameters:
-            p.check(getattr(self, p.name))
-
     @property
     def parameters(self) -> tuple[ModelParameter, ...]:
         out = []
@@ -125,10 +121,6 @@ class AxialNSI(NewPhysics):
 
     model_name: ClassVar[str] = "axial-nsi"
     summary: ClassVar[str] = "flavour-diagonal axial NSI ε^{qA}_{αα} (nuclei with spin only)"
-
-    def __post_init__(self) -> None:
-        for p in self.parameters:
-            p.check(getattr(self, p.name))
 
     @property
     def parameters(self) -> tuple[ModelParameter, ...]:

@@ -64,8 +64,7 @@ class Sterile3p1(NewPhysics):
     summary: ClassVar[str] = "3+1 sterile neutrino (disappearance into the sterile state)"
 
     def __post_init__(self) -> None:
-        for p in self.parameters:
-            p.check(getattr(self, p.name))
+        super().__post_init__()
         if self.ue4_sq + self.umu4_sq > 1.0:
             raise ValueError(f"ue4_sq: |U_e4|² + |U_μ4|² = {self.ue4_sq + self.umu4_sq:g} "
                              "exceeds 1; allowed range [0, 1] for the sum")
