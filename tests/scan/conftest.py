@@ -1,5 +1,5 @@
 """Shared fixtures of the scan tests: a small synthetic model with every modifier kind, and the
-public COHERENT releases (read from ../shared/data, never copied)."""
+joint COHERENT analysis (the release folders come from tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -18,10 +18,6 @@ from cevns.stats.model import (
     Parameter,
     Sample,
 )
-
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-CSI_DIR = SHARED / "coherent-csi-2021"
-LAR_DIR = SHARED / "coherent-lar-2020"
 
 
 def synthetic_model() -> BinnedModel:
@@ -72,20 +68,6 @@ def synthetic() -> BinnedLikelihood:
     truth = model.vector({"mu": 1.3, "flux": 0.4, "shift": 0.7})
     observed = np.random.default_rng(3).poisson(model.expected(truth)).astype(float)
     return BinnedLikelihood(model, observed)
-
-
-@pytest.fixture(scope="session")
-def csi_dir() -> Path:
-    if not CSI_DIR.is_dir():
-        pytest.skip("../shared/data/coherent-csi-2021 not present")
-    return CSI_DIR
-
-
-@pytest.fixture(scope="session")
-def lar_dir() -> Path:
-    if not LAR_DIR.is_dir():
-        pytest.skip("../shared/data/coherent-lar-2020 not present")
-    return LAR_DIR
 
 
 @pytest.fixture(scope="session")

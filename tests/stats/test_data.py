@@ -16,8 +16,6 @@ import pytest
 from cevns.stats import fit
 from cevns.stats.data import BinnedDataError, histogram_events, read_binned_csv
 
-LAR_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "coherent-lar-2020"
-
 
 def _write_csv(path: Path, shape: tuple[int, int], observed: np.ndarray,
                templates: dict[str, np.ndarray], rows_order: list[tuple[int, int]]) -> None:
@@ -53,12 +51,11 @@ def test_roundtrip_any_order(tmp_path: Path) -> None:
     assert res.converged
 
 
-@pytest.mark.skipif(not LAR_DIR.is_dir(), reason="../shared/data not present")
-def test_lar_release_as_user_csv_reproduces_published_fit(tmp_path: Path) -> None:
+def test_lar_release_as_user_csv_reproduces_published_fit(tmp_path: Path, lar_dir: Path) -> None:
     from cevns.experiments.releases import load_lar_2020
     from cevns.stats import sample_yields
 
-    h = load_lar_2020(LAR_DIR).histograms
+    h = load_lar_2020(lar_dir).histograms
     names = ["cevns", "brn", "delayed_brn", "steady_state"]
     cols = ["E_low [keVee]", "E_high [keVee]", "F90_low [1]", "F90_high [1]",
             "t_low [us]", "t_high [us]", "observed", *names, "brn:energy_up", "brn:energy_down"]
