@@ -162,7 +162,7 @@ def get_channel(name: str) -> Channel:
     return _REGISTRY[key]()
 
 
-_BUILTIN_MODULES: tuple[str, ...] = ("electron",)
+_BUILTIN_MODULES: tuple[str, ...] = ("electron", "deuteron")
 """Modules of :mod:`cevns.inelastic` that register channels when imported."""
 
 _loaded = False

@@ -1,0 +1,49 @@
+"""Flux-averaged cross sections of any :class:`~cevns.inelastic.channel.Channel`.
+
+``⟨σ⟩_α = ∫ σ(E, α) φ_α(E) dE / ∫ φ_α(E) dE`` for each flavour ``α`` of a source, with the
+quadrature of :meth:`cevns.sources.spectrum.Spectrum.quadrature` started at the channel's
+threshold (so the kink of ``σ`` there costs no accuracy) and lines taken exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from ..flavours import Flavour
+from ..sources.spectrum import Spectrum
+from .channel import Channel
+
+__all__ = ["flux_averaged_cross_section", "flux_averaged_cross_sections", "folded_rate"]
+
+
+def folded_rate(channel: Channel, spectrum: Spectrum, flavour: Flavour) -> float:
+    """``∫ σ(E) φ(E) dE`` (cm² times the spectrum's normalisation unit); 0 if ``flavour`` has
+    no reaction in ``channel`` or the spectrum lies below threshold."""
+    if flavour not in channel.flavours:
+        return 0.0
+    threshold = channel.threshold(flavour)
+    if spectrum.max_energy <= threshold:
+        return 0.0
+    energy, weight = spectrum.quadrature(lower=threshold)
+    active = weight > 0
+    if not np.any(active):
+        return 0.0
+    sigma = channel.cross_section(energy[active], flavour)
+    return float(np.sum(weight[active] * sigma))
+
+
+def flux_averaged_cross_section(channel: Channel, spectrum: Spectrum, flavour: Flavour) -> float:
+    """``⟨σ⟩`` in cm² of ``channel`` over the normalised ``spectrum`` of ``flavour``."""
+    total = spectrum.total
+    if not total > 0:
+        raise ValueError(f"spectrum: the {Flavour.parse(flavour).value} spectrum is empty")
+    return folded_rate(channel, spectrum, Flavour.parse(flavour)) / total
+
+
+def flux_averaged_cross_sections(
+    channel: Channel, spectra: Mapping[Flavour, Spectrum]
+) -> dict[Flavour, float]:
+    """``⟨σ⟩`` in cm² for every flavour of a source (0 where the channel has no reaction)."""
+    return {fl: flux_averaged_cross_section(channel, sp, fl) for fl, sp in spectra.items()}
