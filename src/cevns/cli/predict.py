@@ -456,6 +456,12 @@ def register(app: typer.Typer) -> None:
                          help="Write the figure as PDF, SVG and PNG: F.png writes "
                          "F.pdf, F.svg, F.png; a folder gets <detector>_prediction.*."),
         ] = None,
+        channel: Annotated[
+            list[str] | None,
+            typer.Option(metavar="NAME",
+                         help="Channels to predict instead of the file's 'channels' "
+                              "('cevns', '2h-cc', 'e-nue', ...); repeatable."),
+        ] = None,
     ) -> None:
         """Expected CEvNS counts of a detector in its observable bins.
 
@@ -466,8 +472,11 @@ def register(app: typer.Typer) -> None:
           cevns predict coh-ar-750 --mass '1 t' --distance '20 m' --threshold '10 keVnr'
           cevns predict ge-mini --source ess --json
           cevns predict my-detector.toml --output counts.csv --plot figures/
+          cevns predict d2o --channel 2h-cc --channel 2h-nc --json
         """
         from ..detectors import load_detector, predict
+        from ..inelastic.prediction import CEVNS_CHANNEL, check_channel_names, predict_channels
+        from .channels import channels_payload, print_channels, write_channels_csv
 
         check_output_file(output, "--output", (".csv", ".json"))
         check_plot_target(plot, "--plot")
@@ -485,6 +494,25 @@ def register(app: typer.Typer) -> None:
                                      "(the file's is in other units)")
                 notes.append(f"exposure: the file's {det.exposure:.4g} POT kept for {source}")
             units, label = det.exposure, det.exposure_label
+        names = det.channels if not channel else check_channel_names(channel)
+        others = [n for n in names if n != CEVNS_CHANNEL]
+        inelastic = predict_channels(det, others, exposure=units) if others else None
+        if CEVNS_CHANNEL not in names and inelastic is not None:
+            if plot is not None:
+                raise ValueError("--plot: the figure shows CEvNS; add --channel cevns")
+            if output is not None:
+                if output.suffix.lower() == ".json":
+                    output.write_text(to_json(channels_payload(inelastic), indent=2,
+                                              ensure_ascii=False), encoding="utf-8")
+                else:
+                    write_channels_csv(inelastic, output)
+            if as_json:
+                typer.echo(to_json({"detector": det.name, "exposure": label,
+                                    **channels_payload(inelastic)}, indent=2,
+                                   ensure_ascii=False))
+            else:
+                print_channels(inelastic, label)
+            return
         windows = parse_roi(roi or [], det)
         pred = predict(None, det, units)
         if output is not None:
@@ -506,9 +534,13 @@ def register(app: typer.Typer) -> None:
         if as_json:
             payload = prediction_payload(pred, label, windows)
             payload["overrides"] = notes
+            if inelastic is not None:
+                payload["other_channels"] = channels_payload(inelastic)
             typer.echo(to_json(payload, indent=2, ensure_ascii=False))
         else:
             print_prediction(pred, label, windows)
+            if inelastic is not None:
+                print_channels(inelastic, label)
             for note in notes:
                 console.print(literal(f"what-if: {note}"))
 

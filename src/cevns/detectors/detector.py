@@ -207,6 +207,13 @@ class Detector:
         Physics model used by :func:`~cevns.detectors.predict` when none is passed (a
         :class:`~cevns.models.StandardModel` with chosen form factors, or a
         :func:`cevns.models.get_model` model); None is the default Standard Model.
+    channels
+        The reactions this detector records (``"cevns"`` and any channel of
+        :func:`cevns.inelastic.channel_names`); the non-CEvNS ones are predicted by
+        :func:`cevns.inelastic.predict_channels`.
+    inelastic
+        How the non-CEvNS channels are recorded (:class:`cevns.inelastic.InelasticSettings`:
+        visible-energy bins, region of interest, efficiency), or None for the defaults.
     """
 
     name: str
@@ -223,6 +230,8 @@ class Detector:
     references: tuple[str, ...] = ()
     assumptions: tuple[str, ...] = ()
     model: object | None = None
+    channels: tuple[str, ...] = ("cevns",)
+    inelastic: object | None = None
 
     def __post_init__(self) -> None:
         in_range(self.mass, "mass")  # finite, inside cevns.validation.RANGES

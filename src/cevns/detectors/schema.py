@@ -208,6 +208,14 @@ class DetectorSection(_Section):
     recoil_energy_min: str | None = None
     references: list[str] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
+    channels: list[str] = Field(default_factory=lambda: ["cevns"])
+
+    @field_validator("channels")
+    @classmethod
+    def _channels(cls, v: list[str]) -> list[str]:
+        from ..inelastic.prediction import check_channel_names
+
+        return list(check_channel_names(v))
 
     @field_validator("target")
     @classmethod
@@ -616,6 +624,36 @@ class ModelSection(_Section):
     form_factor_parameters: dict[str, str | float] = Field(default_factory=dict)
 
 
+class InelasticSection(_Section):
+    """How the non-CEvNS channels are recorded: visible-energy bins (outgoing lepton, γ or
+    recoil electron), the analysis window and a constant efficiency."""
+
+    energy_unit: str = "MeV"
+    energy_edges: list[float] | None = None
+    roi: list[float] | None = None
+    efficiency: float = Field(default=1.0, ge=0.0, le=1.0)
+
+    @field_validator("energy_unit")
+    @classmethod
+    def _inel_unit(cls, v: str) -> str:
+        _unit(v, "energy")
+        return v
+
+    @field_validator("energy_edges")
+    @classmethod
+    def _inel_edges(cls, v: list[float] | None) -> list[float] | None:
+        if v is not None and (len(v) < 2 or v[0] < 0 or any(b <= a for a, b in pairwise(v))):
+            raise ValueError("bin edges must be at least two increasing numbers >= 0")
+        return v
+
+    @field_validator("roi")
+    @classmethod
+    def _inel_roi(cls, v: list[float] | None) -> list[float] | None:
+        if v is not None and (len(v) != 2 or not 0 <= v[0] < v[1]):
+            raise ValueError("roi must be [low, high] with 0 <= low < high")
+        return v
+
+
 class DetectorFile(_Section):
     """The whole detector file."""
 
@@ -629,6 +667,7 @@ class DetectorFile(_Section):
     psd: PSDSection | None = None
     binning: BinningSection
     model: ModelSection | None = None
+    inelastic: InelasticSection | None = None
 
 
 # ----------------------------------------------------------------------------- locating lines
@@ -890,7 +929,21 @@ def _build(model: DetectorFile, base: Path | None) -> Detector:
         references=tuple(d.references),
         assumptions=tuple(d.assumptions),
         model=None if model.model is None else _physics_model(model.model),
+        channels=tuple(d.channels),
+        inelastic=None if model.inelastic is None else _inelastic_settings(model.inelastic),
     )
+
+
+def _inelastic_settings(section: InelasticSection) -> Any:
+    from ..inelastic.prediction import InelasticSettings
+
+    scale = _unit(section.energy_unit, "energy")
+    kwargs: dict[str, Any] = {"efficiency": section.efficiency}
+    if section.energy_edges is not None:
+        kwargs["energy_edges"] = tuple(x * scale for x in section.energy_edges)
+    if section.roi is not None:
+        kwargs["roi"] = (section.roi[0] * scale, section.roi[1] * scale)
+    return InelasticSettings(**kwargs)
 
 
 def _source(src: Any, distance: float, base: Path | None = None) -> Any:

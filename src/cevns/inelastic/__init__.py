@@ -8,5 +8,16 @@ Every reaction is a :class:`~cevns.inelastic.channel.Channel`, found by name wit
 from __future__ import annotations
 
 from .channel import Channel, FinalState, Process, channel_names, get_channel, register_channel
+from .prediction import InelasticPrediction, InelasticSettings, predict_channels
 
-__all__ = ["Channel", "FinalState", "Process", "channel_names", "get_channel", "register_channel"]
+__all__ = [
+    "Channel",
+    "FinalState",
+    "InelasticPrediction",
+    "InelasticSettings",
+    "Process",
+    "channel_names",
+    "get_channel",
+    "predict_channels",
+    "register_channel",
+]
