@@ -250,39 +250,54 @@ class InelasticPrediction:
         return out
 
 
-def _overlap(lo: FloatArray, hi: FloatArray, edges: FloatArray) -> FloatArray:
-    """Fraction of each interval ``[lo, hi)`` in each bin; a zero-width interval is a point."""
-    a = np.maximum(lo[..., None], edges[:-1])
-    b = np.minimum(hi[..., None], edges[1:])
-    width = (hi - lo)[..., None]
-    frac = np.clip(b - a, 0.0, None) / np.where(width > 0, width, 1.0)
-    point = (lo[..., None] >= edges[:-1]) & (lo[..., None] < edges[1:])
-    return np.asarray(np.where(width > 0, frac, point.astype(float)), dtype=np.float64)
-
-
-def _cells(spectrum: Spectrum, lower: float) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Neutrino-energy cells above ``lower``: centres, half widths (0 for lines), weights."""
-    centres: list[FloatArray] = []
-    halves: list[FloatArray] = []
-    weights: list[FloatArray] = []
+def _cc_binned(channel: Channel, spectrum: Spectrum, flavour: Flavour, threshold: float,
+               edge_sets: Sequence[FloatArray]) -> list[FloatArray]:
+    """Charged-current events per lepton-energy bin (per unit scale and target) for each set of
+    edges: ``E_ℓ = E_ν − excitation_j``, so state ``j``'s content of ``[a, b)`` is the
+    cumulative integral of ``σ_j φ`` between ``a + X_j`` and ``b + X_j``."""
+    x = np.array([s.excitation for s in channel.final_states])
+    out = [np.zeros(e.size - 1) for e in edge_sets]
     if spectrum.density is not None:
-        lo = max(lower, spectrum.support[0])
-        hi = spectrum.support[1]
+        lo, hi = max(threshold, spectrum.support[0]), spectrum.support[1]
         if hi > lo:
             n = max(int(np.ceil((hi - lo) / _SPECTRUM_STEP)), 1)
-            edges = np.linspace(lo, hi, n + 1)
-            mid = 0.5 * (edges[1:] + edges[:-1])
-            centres.append(mid)
-            halves.append(0.5 * np.diff(edges))
-            weights.append(spectrum.continuous(mid) * np.diff(edges))
+            h = (hi - lo) / n
+            mid = lo + h * (np.arange(n) + 0.5)
+            cell = channel.final_state_cross_sections(mid, flavour) * (
+                spectrum.continuous(mid) * h)[:, None]  # (cells, states)
+            cumulative = np.vstack([np.zeros(cell.shape[1]), np.cumsum(cell, axis=0)])
+            states = np.arange(cell.shape[1])
+            for k, edges in enumerate(edge_sets):
+                u = np.clip((edges[None, :] + x[:, None] - lo) / h, 0.0, float(n))
+                idx = np.minimum(np.floor(u).astype(np.intp), n - 1)
+                frac = u - idx
+                at = cumulative[idx, states[:, None]] + frac * cell[idx, states[:, None]]
+                out[k] = out[k] + np.diff(at, axis=1).sum(axis=0)
     for line in spectrum.lines:
-        if line.energy >= lower:
-            centres.append(np.array([line.energy]))
-            halves.append(np.zeros(1))
-            weights.append(np.array([line.intensity]))
-    if not centres:
-        return np.zeros(0), np.zeros(0), np.zeros(0)
-    return np.concatenate(centres), np.concatenate(halves), np.concatenate(weights)
+        if line.energy < threshold:
+            continue
+        sigma = channel.final_state_cross_sections(np.array([line.energy]), flavour)[0]
+        lepton = line.energy - x
+        for k, edges in enumerate(edge_sets):
+            b = np.searchsorted(edges, lepton, side="right") - 1
+            inside = (b >= 0) & (b < edges.size - 1)
+            np.add.at(out[k], b[inside], line.intensity * sigma[inside])
+    return out
+
+
+def _gamma_binned(channel: Channel, per_state: FloatArray,
+                  edge_sets: Sequence[FloatArray]) -> list[FloatArray]:
+    """Neutral-current events per γ-energy bin: each final state's events at its γ energy
+    (states without a γ are left out)."""
+    g = np.array([s.gamma_energy for s in channel.final_states])
+    out = []
+    for edges in edge_sets:
+        b = np.searchsorted(edges, g, side="right") - 1
+        inside = (g > 0) & (b >= 0) & (b < edges.size - 1)
+        binned = np.zeros(edges.size - 1)
+        np.add.at(binned, b[inside], per_state[inside])
+        out.append(binned)
+    return out
 
 
 def _channel_counts(channel: Channel, spectra: Mapping[Flavour, Spectrum], scale: float,
@@ -323,22 +338,15 @@ def _channel_counts(channel: Channel, spectra: Mapping[Flavour, Spectrum], scale
         energy, weight = spectrum.quadrature(lower=threshold)
         sigma = channel.final_state_cross_sections(energy, flavour)
         counts[i] = factor * targets * np.einsum("n,nj->j", weight, sigma)
-        centre, half, w = _cells(spectrum, threshold)
-        if centre.size == 0:
-            continue
-        cell = channel.final_state_cross_sections(centre, flavour) * w[:, None]
+        edge_sets = [edges] if roi_edges is None else [edges, roi_edges]
         if channel.process is Process.CHARGED_CURRENT:
-            x = np.array([s.excitation for s in channel.final_states])
-            lo = centre[:, None] - half[:, None] - x[None, :]
-            hi = centre[:, None] + half[:, None] - x[None, :]
+            binned = _cc_binned(channel, spectrum, flavour, threshold, edge_sets)
+            binned = [factor * targets * b for b in binned]
         else:
-            g = np.array([s.gamma_energy if s.gamma_energy > 0 else -1.0
-                          for s in channel.final_states])
-            lo = hi = np.broadcast_to(g, cell.shape)
-        spec[i] = factor * targets * np.einsum("nj,njb->b", cell, _overlap(lo, hi, edges))
-        if roi is not None and roi_edges is not None:
-            roi[i] = factor * targets * float(
-                np.einsum("nj,njb->b", cell, _overlap(lo, hi, roi_edges))[0])
+            binned = _gamma_binned(channel, counts[i], edge_sets)
+        spec[i] = binned[0]
+        if roi is not None:
+            roi[i] = float(binned[1].sum())
     multiplicity = counts @ probs
     return ChannelCounts(
         channel=channel.name.lower(), process=channel.process, target=channel.target,
