@@ -135,6 +135,63 @@ ROUNDED_NUCLEON_MASS = Constant(
     "T_max table uses M = A x 938.3 MeV",
 )
 
+# --- Weak nuclear transitions (inelastic channels) ----------------------------------
+#: |V_ud|, the CKM element of charged-current transitions d → u.
+CKM_VUD = Constant(
+    0.97373,
+    0.00031,
+    "",
+    "PDG 2024, Review of Particle Physics, 'CKM quark-mixing matrix' (A. Ceccucci, "
+    "Z. Ligeti, Y. Sakai): |V_ud| = 0.97373 ± 0.00031 from superallowed β decays",
+)
+
+#: Free-nucleon axial coupling g_A = |λ|, λ = g_A/g_V from neutron decay.
+AXIAL_COUPLING = Constant(
+    1.2754,
+    0.0013,
+    "",
+    "PDG 2024, Review of Particle Physics, neutron listing: λ = g_A/g_V = −1.2754 ± 0.0013",
+)
+
+#: Corrected ft value Ft of the superallowed 0⁺ → 0⁺ β decays (B(F) = 2), in s. ``2 Ft``
+#: turns a measured ft into a strength: ``B(F) + g_A² B(GT) = 2 Ft / ft``.
+SUPERALLOWED_FT = Constant(
+    3072.24,
+    1.85,
+    "s",
+    "J.C. Hardy and I.S. Towner, Phys. Rev. C 102 (2020) 045501, arXiv:2007.07349: "
+    "average Ft = 3072.24(185) s",
+)
+
+#: Radius parameter r₀ of the uniform-sphere nuclear radius R = r₀ A^{1/3} used in the
+#: Fermi function and the Coulomb potential of the effective momentum approximation.
+COULOMB_RADIUS_R0 = Constant(
+    1.2 * u.fm,
+    0.0,
+    "cm",
+    "R = 1.2 A^(1/3) fm: J. Engel, Phys. Rev. C 57 (1998) 2004 (effective momentum "
+    "approximation); the same value in S. Gardiner, Comput. Phys. Commun. 269 (2021) 108123",
+)
+
+#: Adopted log ft of the ¹²B(1⁺) → ¹²C(0⁺ g.s.) β⁻ decay; with isospin symmetry it fixes the
+#: Gamow–Teller strength of ¹²C → ¹²N(g.s.) and of ¹²C → ¹²C(1⁺, T=1, 15.11 MeV).
+B12_GROUND_STATE_LOG_FT = Constant(
+    4.0618,
+    0.0009,
+    "",
+    "TUNL Nuclear Data Evaluation, 12B ground-state beta-minus decay, adopted log ft "
+    "4.0618 ± 0.0009 (evaluation of September 2015)",
+)
+
+#: Excitation energy (MeV) of the 1⁺, T = 1 level of ¹²C, the isobaric analog of ¹²B/¹²N(g.s.).
+C12_15MEV_LEVEL = Constant(
+    15.110,
+    0.003,
+    "MeV",
+    "F. Ajzenberg-Selove, Nucl. Phys. A506 (1990) 1, Table 12.4 (level 15.110 ± 0.003 MeV); "
+    "value quoted from the evaluation, not re-read for this file",
+)
+
 # --- Derived ---------------------------------------------------------------------
 #: G_F² (ħc)² in cm²/MeV²: turns G_F² M (MeV⁻³) into cm²/MeV.
 GF2_HBARC2 = Constant(
@@ -151,8 +208,13 @@ GF2_HBARC2 = Constant(
 __all__ = [
     "ATOMIC_MASS_UNIT",
     "AVOGADRO",
+    "AXIAL_COUPLING",
+    "B12_GROUND_STATE_LOG_FT",
+    "C12_15MEV_LEVEL",
     "CHARGED_PION_LIFETIME",
     "CHARGED_PION_MASS",
+    "CKM_VUD",
+    "COULOMB_RADIUS_R0",
     "ELECTRON_MASS",
     "FERMI_CONSTANT",
     "FINE_STRUCTURE",
@@ -164,5 +226,6 @@ __all__ = [
     "PROTON_MASS",
     "ROUNDED_NUCLEON_MASS",
     "SIN2_THETA_W_LOW_Q",
+    "SUPERALLOWED_FT",
     "Constant",
 ]

@@ -1,0 +1,166 @@
+"""Charged- and neutral-current channels on nuclei, in the allowed approximation.
+
+Registered channels (names used in detector files and on the CLI):
+
+``12c-cc``
+    ``¹²C(ν_e, e⁻)¹²N(g.s.)``. The Gamow–Teller strength follows from the ¹²B(1⁺) → ¹²C
+    β decay by isospin symmetry: ``g_A² B(GT; ¹²C → ¹²N) = 3 × 2Ft/ft(¹²B)``
+    (``2J_f + 1 = 3``; Ft of the superallowed decays, Hardy & Towner 2020).
+``12c-nc``
+    ``¹²C(ν, ν')¹²C(1⁺, T=1, 15.11 MeV)``, every flavour; ``B(GT₀) = B(GT⁻)/2`` for a
+    ``T = 0 → 1`` transition (the ``t₃`` and ``t₋`` isospin matrix elements differ by √2).
+``40ar-cc``
+    ``⁴⁰Ar(ν_e, e⁻)⁴⁰K*`` to the levels of ``data/inelastic/40ar_cc_strengths.csv``: the
+    isobaric analog state (``B(F) = N − Z = 4``), the Gamow–Teller strengths measured by
+    Bhattacharya et al., Phys. Rev. C 58 (1998) 3677 below 7 MeV and the QRPA strengths of
+    Cheoun et al., Eur. Phys. J. A 48 (2012) 137 above.
+
+Each level's neutron multiplicity comes from :mod:`cevns.inelastic.deexcitation`.
+
+The other targets of the allowed-approximation programme (¹²⁷I, ²⁰⁸Pb, ¹⁶O and the
+neutral current on ⁴⁰Ar and ²⁰⁸Pb) need measured strength distributions (Palarczyk et al.,
+Phys. Rev. C 59 (1999) 500; Wakasa et al., Phys. Rev. C 85 (2012) 064606) that are not
+shipped yet; their channels are not registered.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import functools
+import io
+from importlib import resources
+
+import numpy as np
+
+from ..constants import (
+    AXIAL_COUPLING,
+    B12_GROUND_STATE_LOG_FT,
+    C12_15MEV_LEVEL,
+    ELECTRON_MASS,
+    SUPERALLOWED_FT,
+)
+from ..flavours import Flavour
+from ..sources.spectrum import Spectrum
+from .allowed import AllowedChargedCurrent, AllowedNeutralCurrent
+from .channel import Channel, FinalState, register_channel
+from .deexcitation import atomic_mass, level_final_state
+
+#: Relative uncertainty quoted for what the allowed approximation leaves out, per channel.
+#: ¹²C: the momentum-transfer dependence of the Gamow–Teller form factor, which the q = 0
+#: strength ignores (LSND and E225 measured the ¹²N(g.s.) cross section to 10 %);
+#: ⁴⁰Ar: first-forbidden (spin-dipole) transitions above the measured region.
+FORBIDDEN_UNCERTAINTY = {"12c-cc": 0.2, "12c-nc": 0.2, "40ar-cc": 0.3}
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    text = resources.files("cevns.data").joinpath("inelastic").joinpath(name).read_text("utf-8")
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return list(csv.DictReader(io.StringIO("\n".join(lines))))
+
+
+def _q_value(z: int, a: int) -> float:
+    """Atomic mass difference ``M(Z+1, A) − M(Z, A)`` in MeV."""
+    return atomic_mass(z + 1, a) - atomic_mass(z, a)
+
+
+def c12_gamow_teller_strength() -> float:
+    """``B(GT)`` (no g_A) of ¹²C(0⁺) → ¹²N(1⁺ g.s.) from the ¹²B β-decay ft value."""
+    ft = 10.0 ** float(B12_GROUND_STATE_LOG_FT)
+    return float(3.0 * 2.0 * float(SUPERALLOWED_FT) / ft / float(AXIAL_COUPLING) ** 2)
+
+
+@functools.cache
+def carbon12_cc() -> AllowedChargedCurrent:
+    """``¹²C(ν_e, e⁻)¹²N(g.s.)``."""
+    q = _q_value(6, 12)
+    state = FinalState("¹²N g.s. (1⁺)", excitation=q - float(ELECTRON_MASS))
+    return AllowedChargedCurrent(
+        name="12c-cc",
+        target="12C",
+        z_final=7,
+        mass_number=12,
+        q_value=q,
+        excitations=(0.0,),
+        b_f=(0.0,),
+        b_gt=(c12_gamow_teller_strength(),),
+        final_states=(state,),
+        forbidden_uncertainty=FORBIDDEN_UNCERTAINTY["12c-cc"],
+    )
+
+
+@functools.cache
+def carbon12_nc() -> AllowedNeutralCurrent:
+    """``¹²C(ν, ν')¹²C(1⁺, T=1, 15.11 MeV)``, any flavour."""
+    level = float(C12_15MEV_LEVEL)
+    state = level_final_state("¹²C 1⁺ T=1 (15.11 MeV)", level, level, 6, 12)
+    return AllowedNeutralCurrent(
+        name="12c-nc",
+        target="12C",
+        excitations=(level,),
+        b_gt0=(c12_gamow_teller_strength() / 2.0,),
+        final_states=(state,),
+        forbidden_uncertainty=FORBIDDEN_UNCERTAINTY["12c-nc"],
+    )
+
+
+@functools.cache
+def argon40_cc() -> AllowedChargedCurrent:
+    """``⁴⁰Ar(ν_e, e⁻)⁴⁰K*`` to the tabulated ⁴⁰K levels."""
+    rows = _read_csv("40ar_cc_strengths.csv")
+    levels = tuple(float(r["level_MeV"]) for r in rows)
+    b_f = tuple(float(r["b_f"]) for r in rows)
+    b_gt = tuple(float(r["ga2_b_gt"]) / float(r["ga_convention"]) ** 2 for r in rows)
+    q = _q_value(18, 40)
+    m_e = float(ELECTRON_MASS)
+    states = tuple(
+        level_final_state(f"⁴⁰K {lv:.3f} MeV", q + lv - m_e, lv, 19, 40) for lv in levels
+    )
+    return AllowedChargedCurrent(
+        name="40ar-cc",
+        target="40Ar",
+        z_final=19,
+        mass_number=40,
+        q_value=q,
+        excitations=levels,
+        b_f=b_f,
+        b_gt=b_gt,
+        final_states=states,
+        forbidden_uncertainty=FORBIDDEN_UNCERTAINTY["40ar-cc"],
+    )
+
+
+def flux_averaged_cross_section(
+    channel: Channel,
+    spectrum: Spectrum,
+    flavour: Flavour | str,
+    panels: int = 16,
+    nodes_per_panel: int = 16,
+) -> float:
+    """``∫ σ φ dE / ∫ φ dE`` in cm² for one flavour's spectrum.
+
+    Gauss–Legendre on ``panels`` equal panels from the channel threshold to the end of the
+    spectrum (the cross section has a kink at every level threshold, so the panels must be
+    small), plus the spectral lines.
+
+    Raises
+    ------
+    ValueError
+        If the spectrum has no neutrinos or reaches above the channel's energy range.
+    """
+    fl = Flavour.parse(flavour)
+    total = spectrum.total
+    if not total > 0:
+        raise ValueError("spectrum: flux average needs a spectrum with neutrinos")
+    threshold = channel.threshold(fl)
+    if not np.isfinite(threshold) or threshold >= spectrum.max_energy:
+        return 0.0
+    fine = dataclasses.replace(spectrum, panels=max(spectrum.panels, panels))
+    e, w = fine.quadrature(lower=threshold, nodes_per_panel=nodes_per_panel)
+    sigma = channel.cross_section(e, fl)
+    return float(np.sum(w * sigma) / total)
+
+
+register_channel("12c-cc", carbon12_cc)
+register_channel("12c-nc", carbon12_nc)
+register_channel("40ar-cc", argon40_cc)
