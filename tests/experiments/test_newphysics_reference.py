@@ -1,0 +1,152 @@
+"""New-physics fits of CsI 2021 against published numbers, and the diagnosis of where we differ.
+
+Every comparison names its source and tolerance. Where a published number could not be checked
+against the paper's text, the test says so and tests only what we derive ourselves.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.optimize import brentq, minimize_scalar
+
+from cevns.detectors.coherent import csi_2021_prediction
+from cevns.experiments.analysis import Analysis
+from cevns.experiments.csi2021 import build_csi_2021
+from cevns.models import get_model
+from cevns.stats import fit
+
+#: COHERENT, PRL 129 (2022) 081801 (Konovalov, COHERENT talk 2021): sin²θ_W = 0.220 +0.028 −0.026
+#: and the SM prediction 341 events in the region of interest.
+PUBLISHED_SIN2 = (0.220, 0.026, 0.028)
+PUBLISHED_SM_COUNTS = 341.0
+
+
+@pytest.fixture(scope="module")
+def csi(csi_dir: Path) -> Analysis:
+    return build_csi_2021(csi_dir)
+
+
+def _sin2(ana: Analysis, **fixed: float) -> float:
+    best = fit(ana.likelihood, fixed=fixed, start=ana.model.vector({}))
+    return best.value("sin2_theta_w")
+
+
+def test_sin2_theta_w_gap_comes_from_our_sm_normalisation(csi_dir: Path, csi: Analysis) -> None:
+    """Diagnosis of the 0.31σ gap between our sin²θ_W (0.2116) and the published 0.220.
+
+    * The beam-timing width is not the cause: with a 0 ns instead of the assumed 200 ns
+      one-sigma beam-timing shift the value moves by 0.001 (tolerance 0.002).
+    * The fitted CEvNS count agrees with the published 306 (ours 309), but our SM prediction is
+      353.8 events against the published 341 (+3.7 %): sin²θ_W is read from the ratio of the
+      two. Scaling our prediction to 341 with the flux nuisance (held at that pull) gives
+      0.2173, within 0.3σ (σ = mean published half-width) of 0.220: the gap is the 3.7 %
+      difference of SM normalisation, which we report rather than tune away.
+    """
+    weak = csi.with_model("weak-angle")
+    nominal = _sin2(weak)
+    no_timing = _sin2(build_csi_2021(csi_dir, timing_uncertainty=1e-9).with_model("weak-angle"))
+    assert abs(no_timing - nominal) < 0.002
+
+    ours = csi_2021_prediction(csi_dir).total
+    assert ours / PUBLISHED_SM_COUNTS - 1.0 == pytest.approx(0.037, abs=0.003)
+    x0 = weak.model.vector({})
+
+    def excess(alpha: float) -> float:
+        x = x0.copy()
+        x[weak.model.index("flux")] = alpha
+        return float(weak.model.expected(x).sum() - weak.model.expected(x0).sum())
+
+    alpha = brentq(lambda a: excess(a) - (PUBLISHED_SM_COUNTS - ours), -1.0, 0.0)
+    rescaled = _sin2(weak, flux=alpha)
+    sigma = 0.5 * (PUBLISHED_SIN2[1] + PUBLISHED_SIN2[2])
+    assert abs(rescaled - PUBLISHED_SIN2[0]) < 0.3 * sigma
+    assert abs(nominal - PUBLISHED_SIN2[0]) > 0.3 * sigma  # the gap this test explains
+
+
+def test_sin2_theta_w_with_the_measured_cesium_neutron_radius(csi: Analysis) -> None:
+    """Huang et al., arXiv:2403.03566 (abstract): with the point-neutron radius 4.86(21) fm of
+    ¹³³Cs from proton scattering, sin²θ_W = 0.227(28) from the CsI 2021 data.
+
+    We fix a shared Cs/I radius of 4.86 fm (Helm) and fit sin²θ_W with every nuisance: 0.216.
+    Tolerance 0.5σ (σ = 0.028): the same 3.7 % SM-normalisation difference as in the test above
+    pulls our value down by ≈ 0.006; the paper's treatment of the iodine radius and of the
+    form-factor uncertainty is not known to us.
+    """
+    ana = csi.with_model(get_model("weak-angle+neutron-radius", r_n=4.86), ["sin2_theta_w"])
+    assert abs(_sin2(ana) - 0.227) < 0.5 * 0.028
+
+
+def _lma_dark_delta_chi2(csi: Analysis, quark: str, difference: float) -> float:
+    """min over ε_μμ of Δχ² on the line ε^q_ee − ε^q_μμ = ``difference`` (vs the best fit)."""
+    ee, mumu = f"eps_{quark}V_ee", f"eps_{quark}V_mumu"
+    ana = csi.with_model("nsi", [ee, mumu])
+    best = ana.fit()
+
+    def q(eps_mumu: float) -> float:
+        res = fit(ana.likelihood, fixed={ee: eps_mumu + difference, mumu: eps_mumu},
+                  start=best.values, require_convergence=False)
+        return 2.0 * (res.nll - best.nll)
+
+    found = minimize_scalar(q, bounds=(0.2, 0.8), method="bounded", options={"xatol": 1e-2})
+    return float(found.fun)
+
+
+@pytest.mark.parametrize(("quark", "per_electron"), [("u", 2.47), ("d", 1.95)])
+def test_lma_dark_is_disfavoured_by_csi_2021(csi: Analysis, quark: str,
+                                             per_electron: float) -> None:
+    """LMA-Dark needs NSI that reverse the matter potential: ``N_q/N_e (ε^q_ee − ε^q_μμ) ≈ −2``
+    (the H → −H* degeneracy of the oscillation Hamiltonian, Coloma & Schwetz, PRD 94 (2016)
+    055005); with the solar-core composition (n/p ≈ 0.47: N_u/N_e = 2.47, N_d/N_e = 1.95, our
+    estimate) that is ε^u_ee − ε^u_μμ ≈ −0.81 or ε^d_ee − ε^d_μμ ≈ −1.03. Along that line,
+    profiling ε_μμ and every nuisance, CsI 2021 gives Δχ² ≈ 71 (u) and ≈ 168 (d) with respect
+    to its best fit: excluded well beyond 5σ (we test Δχ² > 25). For comparison, Giunti,
+    PRD 101 (2020) 035039 (arXiv:1909.00466, abstract) excluded the LMA-Dark fit at 5.6σ (u)
+    and 7.2σ (d) with the 2017 CsI data. The oscillation-fit LMA-Dark best-fit points were not
+    checked here: the line is derived. Closer to zero the exclusion weakens fast (ε_ee − ε_μμ
+    = −0.4 is the CEvNS-degenerate point where the ν_μ coupling flips sign: Δχ² ≈ 0.3 there).
+    """
+    difference = -2.0 / per_electron
+    assert _lma_dark_delta_chi2(csi, quark, difference) > 25.0
+
+
+def weak_angle_coverage(ana: Analysis, n_toys: int, seed: int) -> tuple[float, int]:
+    """Coverage of the 68.27 % profile-likelihood interval of sin²θ_W (Wilks, Δχ² < 1).
+
+    Toys are drawn at the data's best fit: Poisson counts and Gaussian auxiliary measurements
+    of the constrained nuisances; each toy is fitted free and with sin²θ_W at its true value.
+    Returns (fraction covered, converged toys). Used by ``benchmarks/weak_angle_coverage.py``.
+    """
+    lik = ana.likelihood
+    model = lik.model
+    truth = ana.fit().values
+    true_value = float(truth[model.index("sin2_theta_w")])
+    expected = model.expected(truth).reshape(model.shape)
+    rng = np.random.default_rng(seed)
+    covered = used = 0
+    for _ in range(n_toys):
+        counts = rng.poisson(expected).astype(np.float64)
+        aux = rng.normal(truth[model.constrained_index], model.constraint_sigma)
+        toy = lik.with_data(counts, aux)
+        free = fit(toy, start=truth, require_convergence=False)
+        held = fit(toy, start=free.values, fixed={"sin2_theta_w": true_value},
+                   require_convergence=False)
+        if free.converged and held.converged:
+            used += 1
+            covered += int(2.0 * (held.nll - free.nll) < 1.0)
+    return covered / max(used, 1), used
+
+
+@pytest.mark.slow
+def test_weak_angle_interval_coverage_smoke(csi: Analysis) -> None:
+    """20 seeded toys (the 1000-toy figure comes from benchmarks/weak_angle_coverage.py): every
+    toy converges and the coverage is within 3 binomial σ (±0.31) of 68.27 %; the same seed
+    gives the same figure."""
+    ana = csi.with_model("weak-angle")
+    fraction, used = weak_angle_coverage(ana, 20, seed=3)
+    assert used == 20
+    assert abs(fraction - 0.6827) < 3.0 * math.sqrt(0.6827 * 0.3173 / 20)
+    assert weak_angle_coverage(ana, 3, seed=3) == weak_angle_coverage(ana, 3, seed=3)
