@@ -99,15 +99,17 @@ def _lma_dark_delta_chi2(csi: Analysis, quark: str, difference: float) -> float:
 def test_lma_dark_is_disfavoured_by_csi_2021(csi: Analysis, quark: str,
                                              per_electron: float) -> None:
     """LMA-Dark needs NSI that reverse the matter potential: ``N_q/N_e (ε^q_ee − ε^q_μμ) ≈ −2``
-    (the H → −H* degeneracy of the oscillation Hamiltonian, Coloma & Schwetz, PRD 94 (2016)
-    055005); with the solar-core composition (n/p ≈ 0.47: N_u/N_e = 2.47, N_d/N_e = 1.95, our
-    estimate) that is ε^u_ee − ε^u_μμ ≈ −0.81 or ε^d_ee − ε^d_μμ ≈ −1.03. Along that line,
-    profiling ε_μμ and every nuisance, CsI 2021 gives Δχ² ≈ 71 (u) and ≈ 168 (d) with respect
-    to its best fit: excluded well beyond 5σ (we test Δχ² > 25). For comparison, Giunti,
-    PRD 101 (2020) 035039 (arXiv:1909.00466, abstract) excluded the LMA-Dark fit at 5.6σ (u)
-    and 7.2σ (d) with the 2017 CsI data. The oscillation-fit LMA-Dark best-fit points were not
-    checked here: the line is derived. Closer to zero the exclusion weakens fast (ε_ee − ε_μμ
-    = −0.4 is the CEvNS-degenerate point where the ν_μ coupling flips sign: Δχ² ≈ 0.3 there).
+    (the H → −H* degeneracy of the oscillation Hamiltonian, Coloma & Schwetz,
+    arXiv:1604.05772). With the solar-core composition (n/p ≈ 0.47: N_u/N_e = 2.47,
+    N_d/N_e = 1.95, our estimate) that is ε^u_ee − ε^u_μμ ≈ −0.81 or ε^d_ee − ε^d_μμ ≈ −1.03.
+    Along that line, profiling ε_μμ and every nuisance, CsI 2021 gives Δχ² ≈ 71 (u) and ≈ 168
+    (d) with respect to its best fit: excluded well beyond 5σ (we test Δχ² > 25).
+    For comparison (abstracts): Giunti, arXiv:1909.00466, excluded the LMA-Dark fit at 5.6σ (u)
+    and 7.2σ (d) with the 2017 CsI data; Coloma et al., arXiv:1708.02899, at 3.1σ (u) and 3.6σ
+    (d) combined with the global oscillation fit. The oscillation-fit LMA-Dark points were not
+    checked here: the line is derived. Closer to zero the exclusion weakens fast
+    (ε_ee − ε_μμ = −0.4 is the CEvNS-degenerate point where the ν_μ coupling flips sign:
+    Δχ² ≈ 0.3 there).
     """
     difference = -2.0 / per_electron
     assert _lma_dark_delta_chi2(csi, quark, difference) > 25.0
