@@ -2,8 +2,9 @@
 
 For every built-in detector, the default :class:`~cevns.detectors.prediction.Resolution`
 agrees with ``Resolution().refined(10)`` (10× more recoil panels, 10× more visible-energy
-grid points, sub-bins 10× narrower) to 1e-3 in every bin holding more than one event
-(measured: at most 7.8e-4, in the CCM 0–10 keVee tail bin; 4.6e-4 for CsI 2021, whose
+grid points, sub-bins 10× narrower) to 1e-3 in every bin holding more than one event (in
+detectors expecting less than one event in all, every bin above 1 % of the largest;
+measured: at most 7.8e-4, in the CCM 0–10 keVee tail bin; 4.6e-4 for CsI 2021, whose
 0–8 PE bin was 0.47 % low and highest bin 1.6e-3 off with the previous fixed grids).
 """
 
@@ -23,6 +24,8 @@ def test_defaults_converged_to_1e3_against_10x_finer(name: str) -> None:
     nominal = predict(None, det).counts
     fine = predict(None, det, resolution=Resolution().refined(10)).counts
     populated = fine > 1.0
+    if fine.sum() < 1.0:  # small crystals at a 10 kpc supernova: compare the bins that matter
+        populated = fine > 1e-2 * fine.max()
     assert populated.any()
     worst = np.max(np.abs(nominal[populated] / fine[populated] - 1.0))
     assert worst <= 1e-3, f"{name}: worst bin off by {worst:.2e}"

@@ -156,6 +156,7 @@ def test_unit_helpers() -> None:
 EXPECTED = {
     "csi-2021", "cenns10-2020", "coh-ar-750", "ge-mini", "naive-185", "nai-3t",
     "d2o", "nubes-pb", "nubes-fe", "nuthor", "ccm", "conus", "connie", "xenonnt", "lz", "darwin",
+    "pandax-4t", "darkside-20k", "cdex-10", "cosine-100",
 }
 
 

@@ -58,7 +58,7 @@ def test_bad_input_is_one_line_error() -> None:
     with pytest.raises(ValueError, match=r"^threshold:"):
         neutrino_background("Ar", threshold=0.0)
     with pytest.raises(ValueError, match=r"^uncertainties: unknown flux"):
-        neutrino_background("Ar", uncertainties={"dsnb": 0.5})
+        neutrino_background("Ar", uncertainties={"geo": 0.5})
     bg = neutrino_background("Ar", threshold=1.0, bins=10)
     with pytest.raises(ValueError, match=r"^exposures:"):
         discovery_limit([100.0], [0.0], bg)
@@ -86,18 +86,20 @@ def test_fog_shape_argon(argon: object) -> None:
     sigma = discovery_limit([97.71], x, argon, SHM_OHARE_2021)  # type: ignore[arg-type]
     n = opacity(x, sigma)[0]
     assert n[0] == pytest.approx(1.0, abs=0.15)
-    assert n.max() > 2.1
+    assert n.max() > 2.5
     assert n[-1] == pytest.approx(2.0, abs=0.01)
 
 
 def test_floor_argon_against_ohare_2021(argon: object) -> None:
     """Argon SI neutrino floor of O'Hare, PRL 127 (2021) 251802, as published with the paper's
-    code (data/floors/Ar_SI.txt): σ = 1.0947e-48 cm² at 97.71 GeV and 8.7826e-48 cm² at
-    988.5 GeV. Tolerance 20 %. Measured: −16 % and −12 % (O'Hare's argon nucleus has A = 39
-    and his ⁸B flux is 5.16e6; we use natural argon and the B16-GS98 fluxes). The 20.49 GeV
-    point (7.12e-49 cm²) is not reproduced: without the diffuse supernova background the
-    opacity never exceeds 2 there, and the floor is reported as inf."""
-    floor = neutrino_floor([20.49, 97.71, 988.5], argon, SHM_OHARE_2021)  # type: ignore[arg-type]
-    assert math.isinf(floor[0])
+    code (data/floors/Ar_SI.txt): 6.8599e-49 cm² at 51.71 GeV, 1.0947e-48 cm² at 97.71 GeV and
+    8.7826e-48 cm² at 988.5 GeV. Tolerance 20 %; measured −0.5 %, −5 % and −5 %.
+
+    Known gap, not tuned: below ~30 GeV, where ⁸B and the DSNB dominate, we are 15–70 % higher
+    (e.g. +32 % at 20.49 GeV, O'Hare 7.122e-49 cm²): O'Hare's argon nucleus has N = 21
+    (A = 39) and his ⁸B flux is 5.16e6 cm⁻² s⁻¹, we use natural argon (N ≈ 22) and the
+    B16-GS98 5.46e6, ~16 % more background where the floor scales with it."""
+    floor = neutrino_floor([51.71, 97.71, 988.5], argon, SHM_OHARE_2021)  # type: ignore[arg-type]
+    assert floor[0] == pytest.approx(6.8599e-49, rel=0.20)
     assert floor[1] == pytest.approx(1.0947e-48, rel=0.20)
     assert floor[2] == pytest.approx(8.7826e-48, rel=0.20)
