@@ -51,7 +51,7 @@ def _codata_constant(key: str, scale: float, unit: str) -> Constant:
 
 #: PDG Monte Carlo numbers of the particles whose data we read (``Particle.from_pdgid`` is a
 #: dictionary look-up; ``from_name`` searches the whole table, ~0.15 s each).
-_PDGID = {"mu-": 13, "pi+": 211}
+_PDGID = {"mu-": 13, "pi+": 211, "pi0": 111, "eta": 221}
 
 
 def _pdg_mass(name: str) -> Constant:
@@ -105,11 +105,15 @@ MUON_MASS: Constant  #: μ⁻ mass (MeV), PDG via particle
 CHARGED_PION_MASS: Constant  #: π⁺ mass (MeV), PDG via particle
 MUON_LIFETIME: Constant  #: μ lifetime (ns), PDG via particle
 CHARGED_PION_LIFETIME: Constant  #: π⁺ lifetime (ns), PDG via particle
+NEUTRAL_PION_MASS: Constant  #: π⁰ mass (MeV), PDG via particle
+ETA_MASS: Constant  #: η mass (MeV), PDG via particle
 _LAZY_PDG = {
     "MUON_MASS": (_pdg_mass, "mu-"),
     "CHARGED_PION_MASS": (_pdg_mass, "pi+"),
     "MUON_LIFETIME": (_pdg_lifetime, "mu-"),
     "CHARGED_PION_LIFETIME": (_pdg_lifetime, "pi+"),
+    "NEUTRAL_PION_MASS": (_pdg_mass, "pi0"),
+    "ETA_MASS": (_pdg_mass, "eta"),
 }
 
 
@@ -192,6 +196,16 @@ C12_15MEV_LEVEL = Constant(
     "value quoted from the evaluation, not re-read for this file",
 )
 
+# --- Branching fractions (PDG; `particle` does not carry them) ----------------------------
+#: BR(π⁰ → γγ), PDG 2024 Review of Particle Physics, π⁰ summary table: 98.823 ± 0.034 %.
+BR_PI0_TO_GAMMA_GAMMA = Constant(
+    0.98823, 0.00034, "", "PDG 2024, Review of Particle Physics, pi0 summary table: Gamma_1 2gamma"
+)
+#: BR(η → γγ), PDG 2024 Review of Particle Physics, η summary table: 39.36 ± 0.18 %.
+BR_ETA_TO_GAMMA_GAMMA = Constant(
+    0.3936, 0.0018, "", "PDG 2024, Review of Particle Physics, eta summary table: Gamma_1 2gamma"
+)
+
 # --- Derived ---------------------------------------------------------------------
 #: G_F² (ħc)² in cm²/MeV²: turns G_F² M (MeV⁻³) into cm²/MeV.
 GF2_HBARC2 = Constant(
@@ -210,18 +224,22 @@ __all__ = [
     "AVOGADRO",
     "AXIAL_COUPLING",
     "B12_GROUND_STATE_LOG_FT",
+    "BR_ETA_TO_GAMMA_GAMMA",
+    "BR_PI0_TO_GAMMA_GAMMA",
     "C12_15MEV_LEVEL",
     "CHARGED_PION_LIFETIME",
     "CHARGED_PION_MASS",
     "CKM_VUD",
     "COULOMB_RADIUS_R0",
     "ELECTRON_MASS",
+    "ETA_MASS",
     "FERMI_CONSTANT",
     "FINE_STRUCTURE",
     "GF2_HBARC2",
     "HBAR_C",
     "MUON_LIFETIME",
     "MUON_MASS",
+    "NEUTRAL_PION_MASS",
     "NEUTRON_MASS",
     "PROTON_MASS",
     "ROUNDED_NUCLEON_MASS",

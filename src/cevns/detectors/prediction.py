@@ -783,6 +783,59 @@ def _components(
     return np.asarray(coarse, dtype=float)
 
 
+def recoil_response(
+    detector: Detector,
+    isotope: Isotope,
+    recoil_high: float,
+    recoil_low: float = 0.0,
+    resolution: Resolution | None = None,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The detector's response to nuclear recoils of one isotope on a recoil quadrature grid.
+
+    For a recoil spectrum that does not come from neutrinos (e.g. dark matter), this is the
+    same response chain :func:`predict` applies (quenching, smearing, energy efficiency, PSD):
+    ``counts[bins] = R @ (w · dN/dT(T))``.
+
+    Parameters
+    ----------
+    detector
+        The detector (its time binning is ignored: timing is the caller's).
+    isotope
+        Target nucleus (one of the detector's).
+    recoil_high, recoil_low
+        Recoil range (MeV) of the Gauss–Legendre grid (log-spaced panels, as :func:`predict`).
+    resolution
+        Discretisation (:class:`Resolution`); None uses the converged defaults.
+
+    Returns
+    -------
+    (T, w, R)
+        Recoil nodes (MeV), quadrature weights (MeV) and ``R`` of shape
+        ``binning energy[/F90] shape + (n_T,)``: the probability that a recoil ``T_k`` is
+        recorded in each observable bin.
+    """
+    if not (np.isfinite(recoil_high) and recoil_high > max(recoil_low, 0.0)):
+        raise ValueError(f"recoil_high: must be finite and above recoil_low = {recoil_low} MeV, "
+                         f"got {recoil_high}")
+    res = resolution or Resolution()
+    breaks = _response_breakpoints(detector, isotope, recoil_high)
+    nodes, weights = _recoil_grid(max(recoil_low, 0.0), recoil_high, breaks, res)
+    physics = _Physics(
+        isotopes=(isotope,), flavours=(), recoil_nodes=(nodes,), recoil_weights=(weights,),
+        rates=(np.zeros((0, nodes.size)),), time_probabilities=None, source=None, resolution=res,
+    )
+    kernel = _compile_kernel(detector, physics)
+    resp = detector.response
+    unit = np.eye(nodes.size)
+    visible = resp.quenching.visible_energy(nodes, isotope.Z, isotope.A)
+    if resp.efficiency is not None and _efficiency_before_binning(detector):
+        unit = unit * _node_efficiency(resp.efficiency, resp.smearing, nodes, visible)
+    fine = _to_fine(kernel, resp.smearing, visible, unit)[None]
+    det = detector.with_binning(replace(detector.binning, time_edges=None))
+    coarse = _components(det, physics, kernel, fine)[0]
+    return nodes, weights, np.moveaxis(coarse, 0, -1)
+
+
 def predict(
     source: SpectralSource | Mapping[Flavour, Spectrum] | None,
     detector: Detector,
@@ -875,4 +928,4 @@ def predict(
     )
 
 
-__all__ = ["Prediction", "Resolution", "predict"]
+__all__ = ["Prediction", "Resolution", "predict", "recoil_response"]

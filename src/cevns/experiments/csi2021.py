@@ -81,6 +81,9 @@ __all__ = [
 
 #: Default PE bin edges (PE) inside the ROI 0–60 PE.
 CSI_ENERGY_EDGES = np.array([0.0, 8, 12, 16, 20, 24, 32, 40, 50, 60])
+#: Top of the reconstructed-energy window (PE): the CEvNS region of interest (release
+#: README) and the full range the release records (events, anti-coincidence and neutron PDFs).
+WINDOW_TOP_PE = {"cevns": 60.0, "dark-matter": 250.0}
 #: Default arrival-time bin edges (ns) inside the ROI 0–6 µs.
 CSI_TIME_EDGES = np.array([0.0, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1.0, 2.0, 4.0,
                            6.0]) * u.us
@@ -203,6 +206,7 @@ def build_csi_2021(
     model: NewPhysics | None = None,
     pois: Sequence[str] | None = None,
     grid: Sequence[float] | None = None,
+    window: str = "cevns",
 ) -> Analysis:
     """Build the CsI 2021 likelihood (see the module docstring for the components).
 
@@ -228,11 +232,17 @@ def build_csi_2021(
         bounded parameters; the signal strength is then fixed to the prediction (no
         ``mu_cevns``), and a neutron-radius POI replaces the form-factor normalisation
         nuisance. See :meth:`Analysis.with_model`.
+    window
+        ``"cevns"`` (default): the CEvNS region of interest 0–60 PE; ``"dark-matter"``: the
+        release's full recorded range 0–250 PE (the events, anti-coincidence sample and BRN/NIN
+        PDFs all extend to 250 PE), for searches whose signal reaches higher recoils.
     """
+    if window not in WINDOW_TOP_PE:
+        raise ValueError(f"window: must be one of {sorted(WINDOW_TOP_PE)}, got {window!r}")
     rel = release if isinstance(release, CsIRelease2021) else load_csi_2021(release)
     pe = np.asarray(energy_edges, dtype=np.float64)
     t = np.asarray(time_edges, dtype=np.float64)
-    for name, edges, top, unit in (("energy_edges", pe, 60.0, "PE"),
+    for name, edges, top, unit in (("energy_edges", pe, WINDOW_TOP_PE[window], "PE"),
                                    ("time_edges", t, 6.0 * u.us, "ns")):
         if edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) <= 0):
             raise ValueError(f"{name}: need at least two increasing edges ({unit})")
@@ -341,6 +351,7 @@ def build_csi_2021(
     def rebuild(m: NewPhysics, p: Sequence[str] | None, g: Sequence[float] | None) -> Analysis:
         return build_csi_2021(rel, energy_edges=pe, time_edges=t, systematics=systematics,
                               steady_state=steady_state, timing_uncertainty=timing_uncertainty,
+                              window=window,
                               flux_parameter=flux_parameter, model=m, pois=p, grid=g)
 
     return Analysis(
