@@ -116,6 +116,72 @@ def _with_model(
     return built
 
 
+#: Accelerator dark-matter models (``cevns.darkmatter``): with ``--model`` one of these, the
+#: fit adds the χ sample to the likelihood and reports 90 % CL upper limits.
+DARK_MATTER_MODEL_NAMES = ("dark-photon", "leptophobic")
+
+
+def _mass_grid(text: str) -> list[float]:
+    """``"LOW:HIGH:N"`` → N log-spaced masses (MeV)."""
+    import numpy as np
+
+    parts = text.split(":")
+    try:
+        low, high, n = float(parts[0]), float(parts[1]), int(parts[2])
+        if len(parts) != 3 or not (0 < low < high) or n < 2:
+            raise ValueError
+    except (ValueError, IndexError):
+        raise ValueError(f"chi_masses: expected LOW:HIGH:N with 0 < LOW < HIGH and N >= 2 "
+                         f"(MeV), got {text!r}") from None
+    return [float(m) for m in np.geomspace(low, high, n)]
+
+
+def _run_dark_matter(release: Callable[[], Path], model: str, params: list[str] | None, *,
+                     as_json: bool, plot: Path | None) -> None:
+    """90 % CL limits of an accelerator dark-matter model from the CsI 2021 data."""
+    import numpy as np
+
+    from cevns.darkmatter.models import get_dark_matter_model
+    from cevns.experiments.csi2021_dm import CsIDarkMatterSearch
+    from cevns.experiments.releases import ReleaseFormatError
+
+    check_output_folder(plot, "--plot")
+    try:
+        values = _model_options(params)
+        grid = values.pop("chi_masses", None)
+        if grid is not None and "chi_mass" in values:
+            raise ValueError("chi_masses: give either chi_mass or chi_masses, not both")
+        masses = _mass_grid(str(grid)) if grid is not None else (
+            [float(values.pop("chi_mass"))] if "chi_mass" in values
+            else [float(m) for m in np.geomspace(2.0, 40.0, 12)])
+        reference = get_dark_matter_model(model, chi_mass=masses[0], **values)
+        with console.status("building the CsI 2021 likelihood with the dark-matter sample"):
+            search = CsIDarkMatterSearch.build(release())
+            limits = search.limit_curve(reference, masses)
+    except (FileNotFoundError, ReleaseFormatError, ValueError) as exc:
+        fail(exc)
+    if as_json:
+        typer.echo(to_json({"analysis": "coherent-csi-2021", "model": model,
+                            "confidence_level": 0.90,
+                            "limits": [lim.as_dict() for lim in limits]}, indent=2))
+    else:
+        strength = "epsilon" if reference.name == "dark-photon" else "alpha_B"
+        console.print(f"COHERENT CsI[Na] 2021 + {literal(reference.label)}: 90 % CL upper "
+                      f"limits (alpha_D = {reference.alpha_d:g}, "
+                      f"m_V/m_chi = {reference.m_v / reference.chi_mass:g})")
+        console.print(f"{'m_chi [MeV]':>12} {'m_V [MeV]':>10} {'events':>8} "
+                      f"{strength:>10} {'Y':>10}")
+        for lim in limits:
+            y = f"{lim.y:10.3e}" if lim.y is not None else f"{'-':>10}"
+            console.print(f"{lim.model.chi_mass:12.3g} {lim.model.m_v:10.3g} "
+                          f"{lim.events:8.2f} {lim.strength:10.3e} {y}")
+    if plot is not None:
+        from cevns.plotting.darkmatter import plot_dark_matter_limits
+
+        for path in plot_dark_matter_limits(limits, plot):
+            console.print(f"wrote {literal(path)}")
+
+
 def find_release(name: str, data: Path | None) -> Path:
     """Locate release ``name``: ``data`` itself or ``data/name``; without ``data``,
     ``<folder>/name`` for each folder of :func:`cevns.paths.data_dirs` (``$CEVNS_DATA``, the
@@ -440,9 +506,17 @@ def register(app: typer.Typer) -> None:
           cevns fit coherent-csi-2021
           cevns fit coherent-csi-2021 --data ~/releases --json --plot figures/
           cevns fit coherent-csi-2021 --model weak-angle
+          cevns fit coherent-csi-2021 --model dark-photon --param chi_mass=10
+          cevns fit coherent-csi-2021 --model dark-photon --param chi_masses=2:40:12 --plot f/
         """
         from cevns.experiments.csi2021 import build_csi_2021
 
+        if model in DARK_MATTER_MODEL_NAMES:
+            if poi:
+                raise typer.BadParameter("--poi does not apply to a dark-matter model")
+            _run_dark_matter(lambda: find_release(CSI_NAME, data), model or "", param,
+                             as_json=as_json, plot=plot)
+            return
         _run(_with_model(lambda: build_csi_2021(find_release(CSI_NAME, data),
                                                 systematics=systematics), model, param, poi),
              as_json=as_json, plot=plot,

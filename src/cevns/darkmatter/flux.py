@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .. import units as u
+from ..quadrature import gauss_legendre
 from ..sources.timing import GaussianPulse, ProtonPulse
 from ..types import FloatArray
 from .models import DarkMatterModel
@@ -127,7 +128,7 @@ def chi_flux(
     m_v, m_chi = model.m_v, model.chi_mass
     p_m, w_m = production.momentum_quadrature(momentum_nodes)
     e_m = np.sqrt(p_m**2 + m_meson**2)
-    x, wx = np.polynomial.legendre.leggauss(angle_nodes)
+    x, wx = gauss_legendre(angle_nodes)
     wx = 0.5 * wx
     e_v_rest = (m_meson**2 + m_v**2) / (2.0 * m_meson)
     p_v_rest = (m_meson**2 - m_v**2) / (2.0 * m_meson)

@@ -20,6 +20,7 @@ Units: MeV, MeV/c for momenta; yields per proton on target (POT).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ from numpy.typing import ArrayLike
 
 from .. import constants as c
 from .. import units as u
+from ..quadrature import gauss_legendre
 from ..types import FloatArray
 
 __all__ = [
@@ -137,7 +139,7 @@ class SanfordWang:
     def momentum_spectrum(self, momentum: FloatArray, beam_momentum: float,
                           n_angles: int = 96) -> FloatArray:
         """``dN/dp`` integrated over the full solid angle (Gauss–Legendre in ``cos θ``)."""
-        x, w = np.polynomial.legendre.leggauss(n_angles)
+        x, w = gauss_legendre(n_angles)
         theta = np.arccos(x)
         dens = self.density(np.asarray(momentum, dtype=float)[..., None], theta, beam_momentum)
         return np.asarray(2.0 * np.pi * np.sum(dens * w, axis=-1))
@@ -221,13 +223,17 @@ class MesonProduction:
         return math.sqrt(self.proton_energy**2 + 2.0 * self.proton_energy * m_p)
 
     def momentum_quadrature(self, n: int = 48) -> tuple[FloatArray, FloatArray]:
-        """Momentum nodes (MeV/c) and weights (probabilities summing to 1)."""
+        """Momentum nodes (MeV/c) and weights (probabilities summing to 1); cached."""
+        nodes, weights = _momentum_quadrature(self, n)
+        return nodes.copy(), weights.copy()
+
+    def _momentum_quadrature(self, n: int) -> tuple[FloatArray, FloatArray]:
         if self.momentum_table is not None:
             p_tab, d_tab = (np.asarray(v, dtype=float) for v in self.momentum_table)
             lo, hi = float(p_tab[0]), float(p_tab[-1])
         else:
             lo, hi = 0.0, max(self.beam_momentum - self.shape.c9 * u.GeV, 1.0)
-        x, w = np.polynomial.legendre.leggauss(n)
+        x, w = gauss_legendre(n)
         nodes = lo + 0.5 * (hi - lo) * (x + 1.0)
         weights = 0.5 * (hi - lo) * w
         if self.momentum_table is not None:
@@ -239,6 +245,11 @@ class MesonProduction:
         if not total > 0:
             raise ValueError("momentum_table: the momentum distribution integrates to zero")
         return nodes, prob / total
+
+
+@functools.lru_cache(maxsize=64)
+def _momentum_quadrature(production: MesonProduction, n: int) -> tuple[FloatArray, FloatArray]:
+    return production._momentum_quadrature(n)
 
 
 #: π⁰ production at the SNS (1 GeV protons on mercury). The yield is an ASSUMPTION: the

@@ -19,6 +19,8 @@ Modules
     Prediction (recoil, measured spectrum, timing) and source (flux, arrival time) figures.
 :mod:`cevns.plotting.analysis`
     Fit projections (stacked and background-subtracted) and the profile-likelihood figure.
+:mod:`cevns.plotting.darkmatter`
+    Accelerator dark-matter exclusion curves (log axes).
 :mod:`cevns.plotting.scan`
     Scan figures: ``Δχ²`` curves, 2-D contours, exclusion curves with Brazil bands, a
     published curve overlaid from a CSV.
@@ -46,6 +48,7 @@ from typing import Any
 __all__ = [
     "Provenance",
     "contour_figure",
+    "dark_matter_limit_figure",
     "delta_chi2_figure",
     "exclusion_figure",
     "file_sha256",
@@ -53,6 +56,7 @@ __all__ = [
     "new_figure",
     "output_paths",
     "plot_analysis",
+    "plot_dark_matter_limits",
     "plot_prediction",
     "plot_projections",
     "plot_scan",
@@ -87,6 +91,8 @@ _WHERE = {
     "exclusion_figure": "scan",
     "plot_scan": "scan",
     "read_published_curve": "scan",
+    "dark_matter_limit_figure": "darkmatter",
+    "plot_dark_matter_limits": "darkmatter",
 }
 
 
