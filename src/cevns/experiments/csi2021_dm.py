@@ -44,8 +44,12 @@ __all__ = [
     "DM_ENERGY_EDGES",
     "LIMIT_THRESHOLD_90",
     "QUENCHING_VALID_BELOW",
+    "REFERENCE_EVENTS",
     "CsIDarkMatterSearch",
     "DarkMatterLimit",
+    "dark_matter_sample",
+    "limit_from_likelihood",
+    "profile_upper_limit",
 ]
 
 #: PE bin edges of the dark-matter fit: the CEvNS bins, then wider bins up to 250 PE.
@@ -74,6 +78,59 @@ class DarkMatterLimit:
                 "mediator_mass_MeV": self.model.m_v, "alpha_d": self.model.alpha_d,
                 "events_90": self.events, "strength_90": self.strength, "Y_90": self.y,
                 "best_fit_events": self.best_fit_events}
+
+
+def profile_upper_limit(likelihood: BinnedLikelihood, parameter: str = "mu_dm",
+                        threshold: float = LIMIT_THRESHOLD_90) -> tuple[float, float]:
+    """``(μ̂, μ_up)``: best fit (bounded at 0) and where ``q(μ) − threshold`` changes sign above
+    it (Brent's method on profiled fits, typically 6–8 fits)."""
+    best = fit(likelihood)
+    mu_hat = max(best.value(parameter), 0.0)
+    nll_best = best.nll
+    start = best.values
+
+    def q_minus(mu: float) -> float:
+        res = fit(likelihood, fixed={parameter: mu}, start=start, require_convergence=False)
+        return 2.0 * (res.nll - nll_best) - threshold
+
+    sigma = max(math.sqrt(mu_hat + 1.0), 0.5)
+    hi = mu_hat + 2.0 * sigma
+    while q_minus(hi) < 0:
+        hi *= 2.0
+        if hi > 1e4:
+            raise ValueError("model: no upper limit below 10⁵ reference events")
+    return mu_hat, float(brentq(q_minus, mu_hat, hi, xtol=1e-3 * sigma, rtol=1e-4))
+
+
+def limit_from_likelihood(likelihood: BinnedLikelihood, model: DarkMatterModel,
+                          reference_events: float,
+                          threshold: float = LIMIT_THRESHOLD_90) -> DarkMatterLimit:
+    """The limit of a likelihood whose ``dark_matter`` sample is ``mu_dm × REFERENCE_EVENTS``
+    events of ``model`` (which predicts ``reference_events``)."""
+    mu_hat, mu90 = profile_upper_limit(likelihood, "mu_dm", threshold)
+    events = mu90 * REFERENCE_EVENTS
+    strength = model.strength * (events / reference_events) ** (1.0 / model.rate_power)
+    y = None
+    if isinstance(model, DarkPhoton):
+        y = strength**2 * model.alpha_d * (model.chi_mass / model.m_v) ** 4
+    return DarkMatterLimit(model, events, strength, y, mu_hat * REFERENCE_EVENTS)
+
+
+def dark_matter_sample(template: FloatArray, yield_uncertainty: float
+                       ) -> tuple[Sample, list[Parameter]]:
+    """The ``dark_matter`` sample (normalised to :data:`REFERENCE_EVENTS` at ``mu_dm = 1``) and
+    its parameters: ``mu_dm >= 0`` and the ``pi0_yield`` normalisation nuisance."""
+    total = float(np.sum(template))
+    if not (np.isfinite(total) and total > 0):
+        raise ValueError("model: the dark-matter template is empty in this window "
+                         "(no χ reach the detector above threshold)")
+    shape = np.asarray(template, dtype=float) / total * REFERENCE_EVENTS
+    mods: tuple[NormFactor | NormSys, ...] = (NormFactor("mu_dm"),)
+    params = [Parameter("mu_dm", 0.0, (0.0, 1e4))]
+    if yield_uncertainty > 0:
+        mods += (NormSys("pi0_yield", 1 - yield_uncertainty, 1 + yield_uncertainty),)
+        params.append(Parameter.nuisance("pi0_yield"))
+    return Sample("dark_matter", shape, mods), params
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,18 +179,9 @@ class CsIDarkMatterSearch:
 
     def likelihood(self, template: FloatArray) -> BinnedLikelihood:
         """The likelihood with a dark-matter sample ``mu_dm × template/REFERENCE`` added."""
-        total = float(np.sum(template))
-        if not (np.isfinite(total) and total > 0):
-            raise ValueError("model: the dark-matter template is empty in this window "
-                             "(no χ reach the detector above threshold)")
-        shape = np.asarray(template, dtype=float) / total * REFERENCE_EVENTS
+        sample, extra = dark_matter_sample(template, self.yield_uncertainty)
         model = self.base.model
-        mods: tuple[NormFactor | NormSys, ...] = (NormFactor("mu_dm"),)
-        params = [*model.parameters, Parameter("mu_dm", 0.0, (0.0, 1e4))]
-        if self.yield_uncertainty > 0:
-            mods += (NormSys("pi0_yield", 1 - self.yield_uncertainty, 1 + self.yield_uncertainty),)
-            params.append(Parameter.nuisance("pi0_yield"))
-        binned = BinnedModel([*model.samples, Sample("dark_matter", shape, mods)], params)
+        binned = BinnedModel([*model.samples, sample], [*model.parameters, *extra])
         return BinnedLikelihood(binned, self.base.likelihood.observed)
 
     def upper_limit(self, model: DarkMatterModel,
@@ -141,31 +189,8 @@ class CsIDarkMatterSearch:
         """90 % CL upper limit on the signal of ``model``'s masses (its coupling sets the
         reference template only)."""
         template = self.template(model)
-        n_ref = float(template.sum())
-        lik = self.likelihood(template)
-        best = fit(lik)
-        mu_hat = max(best.value("mu_dm"), 0.0)
-        nll_best = best.nll
-        start = best.values
-
-        def q_minus(mu: float) -> float:
-            res = fit(lik, fixed={"mu_dm": mu}, start=start, require_convergence=False)
-            return 2.0 * (res.nll - nll_best) - threshold
-
-        sigma = max(math.sqrt(max(mu_hat, 0.0) + 1.0), 0.5)
-        hi = mu_hat + 2.0 * sigma
-        while q_minus(hi) < 0:
-            hi *= 2.0
-            if hi > 1e4:
-                raise ValueError("model: no upper limit below 10⁵ reference events")
-        mu90 = brentq(q_minus, mu_hat, hi, xtol=1e-3 * sigma, rtol=1e-4)
-        events = mu90 * REFERENCE_EVENTS
-        ratio = events / n_ref
-        strength = model.strength * ratio ** (1.0 / model.rate_power)
-        y = None
-        if isinstance(model, DarkPhoton):
-            y = strength**2 * model.alpha_d * (model.chi_mass / model.m_v) ** 4
-        return DarkMatterLimit(model, events, strength, y, mu_hat * REFERENCE_EVENTS)
+        return limit_from_likelihood(self.likelihood(template), model, float(template.sum()),
+                                     threshold)
 
     def limit_curve(self, model: DarkMatterModel, chi_masses: Sequence[float] | FloatArray,
                     threshold: float = LIMIT_THRESHOLD_90) -> list[DarkMatterLimit]:
