@@ -201,7 +201,8 @@ C12_15MEV_LEVEL = Constant(
 BR_PI0_TO_GAMMA_GAMMA = Constant(
     0.98823, 0.00034, "", "PDG 2024, Review of Particle Physics, pi0 summary table: Gamma_1 2gamma"
 )
-#: BR(η → γγ), PDG 2024 Review of Particle Physics, η summary table: 39.36 ± 0.18 %.
+#: BR(η → γγ), PDG 2024 Review of Particle Physics, η summary table: 39.36 ± 0.18 %. (The η
+#: mass was checked on the PDG live page; this fraction was not shown there and is unchecked.)
 BR_ETA_TO_GAMMA_GAMMA = Constant(
     0.3936, 0.0018, "", "PDG 2024, Review of Particle Physics, eta summary table: Gamma_1 2gamma"
 )
