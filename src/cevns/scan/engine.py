@@ -45,6 +45,7 @@ __all__ = [
     "compute_chunk",
     "fc_statistic",
     "make_payload",
+    "map_chunks",
     "run_chunks",
     "scan_hash",
 ]
@@ -243,36 +244,42 @@ def _feldman_cousins(profiler: Profiler, x_null: FloatArray, nll_point: float,
 
 
 # ---------------------------------------------------------------------- executors
-_WORKER_PAYLOAD: ScanPayload | None = None
+#: A chunk task: ``task(payload, index) -> bytes``, a module-level (picklable) function.
+ChunkTask = Callable[[Any, int], bytes]
+
+_WORKER_PAYLOAD: Any = None
+_WORKER_TASK: ChunkTask | None = None
 
 
-def _init_worker(payload: ScanPayload) -> None:
-    global _WORKER_PAYLOAD
+def _init_worker(payload: Any, task: ChunkTask = compute_chunk) -> None:
+    global _WORKER_PAYLOAD, _WORKER_TASK
     _WORKER_PAYLOAD = payload
+    _WORKER_TASK = task
 
 
 def _worker_chunk(index: int) -> tuple[int, bytes]:
-    assert _WORKER_PAYLOAD is not None
-    return index, compute_chunk(_WORKER_PAYLOAD, index)
+    assert _WORKER_PAYLOAD is not None and _WORKER_TASK is not None
+    return index, _WORKER_TASK(_WORKER_PAYLOAD, index)
 
 
-def _dask_chunk(payload: ScanPayload, index: int) -> tuple[int, bytes]:
-    return index, compute_chunk(payload, index)
+def _dask_chunk(payload: Any, index: int, task: ChunkTask = compute_chunk) -> tuple[int, bytes]:
+    return index, task(payload, index)
 
 
-def _serial(payload: ScanPayload, todo: Sequence[int]) -> Iterator[tuple[int, bytes]]:
+def _serial(payload: Any, todo: Sequence[int], task: ChunkTask = compute_chunk
+            ) -> Iterator[tuple[int, bytes]]:
     for index in todo:
-        yield index, compute_chunk(payload, index)
+        yield index, task(payload, index)
 
 
-def _processes(payload: ScanPayload, todo: Sequence[int], workers: int
-               ) -> Iterator[tuple[int, bytes]]:
+def _processes(payload: Any, todo: Sequence[int], workers: int,
+               task: ChunkTask = compute_chunk) -> Iterator[tuple[int, bytes]]:
     import multiprocessing
 
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(payload,)) as pool:
+                             initargs=(payload, task)) as pool:
         pending: set[Future[tuple[int, bytes]]] = {pool.submit(_worker_chunk, i) for i in todo}
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -280,8 +287,8 @@ def _processes(payload: ScanPayload, todo: Sequence[int], workers: int
                 yield fut.result()
 
 
-def _dask(payload: ScanPayload, todo: Sequence[int], workers: int, scheduler: str | None,
-          timeout: float) -> Iterator[tuple[int, bytes]]:
+def _dask(payload: Any, todo: Sequence[int], workers: int, scheduler: str | None,
+          timeout: float, task: ChunkTask = compute_chunk) -> Iterator[tuple[int, bytes]]:
     try:
         # Imported as a plain module object: distributed ships without type information.
         dist: Any = importlib.import_module("distributed")
@@ -303,13 +310,44 @@ def _dask(payload: ScanPayload, todo: Sequence[int], workers: int, scheduler: st
                         f"{timeout:g} s ({type(exc).__name__})") from None
     try:
         shared = client.scatter(payload, broadcast=True)
-        futures = [client.submit(_dask_chunk, shared, i, pure=False) for i in todo]
+        futures = [client.submit(_dask_chunk, shared, i, task, pure=False) for i in todo]
         for fut in dist.as_completed(futures):
             yield fut.result()
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def map_chunks(
+    task: ChunkTask,
+    payload: Any,
+    indices: Sequence[int],
+    *,
+    executor: str = "serial",
+    workers: int = 1,
+    scheduler: str | None = None,
+    timeout: float = 5.0,
+) -> dict[int, bytes]:
+    """Run ``task(payload, i)`` for every chunk index on the scan executors.
+
+    The same executors as a scan (``"serial"``, ``"processes"``, ``"dask"``); ``task`` must be
+    a module-level function and its result a pure function of ``(payload, i)`` (seed any
+    randomness from the index), so the answer does not depend on the executor.
+    """
+    if workers < 1:
+        raise ValueError(f"workers: need at least 1, got {workers}")
+    if scheduler is not None:
+        executor = "dask"
+    if executor == "serial":
+        stream = _serial(payload, indices, task)
+    elif executor == "processes":
+        stream = _processes(payload, indices, workers, task)
+    elif executor == "dask":
+        stream = _dask(payload, indices, workers, scheduler, timeout, task)
+    else:
+        raise ValueError(f"executor: must be 'serial', 'processes' or 'dask', got {executor!r}")
+    return dict(stream)
 
 
 def run_chunks(
