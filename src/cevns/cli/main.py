@@ -27,6 +27,7 @@ Examples:
   cevns predict coh-ar-750 --mass '1 t' --threshold '10 keVnr'
   cevns fit coherent-csi-2021                fit a public release
   cevns fit mydata.csv --constrain bkg=0.1   fit your own binned data
+  cevns project coh-ar-750 --plan sns-ppu-3yr  sensitivity of a future detector
 
 Data folder: $CEVNS_DATA, else ../shared/data beside a source checkout, else the \
 per-user data folder (~/.local/share/cevns on Linux); never the current directory.
@@ -109,12 +110,13 @@ def _register_command_groups() -> None:
     from . import fit as fit_commands
     from . import models as model_commands
     from . import predict as predict_commands
+    from . import project as project_commands
     from . import scan as scan_commands
     from . import sources as source_commands
     from . import xsec as xsec_commands
 
     for module in (xsec_commands, source_commands, predict_commands, fit_commands,
-                   data_commands, model_commands, scan_commands):
+                   data_commands, model_commands, scan_commands, project_commands):
         module.register(app)
     # Every command, whoever wrote it, reports bad input as one line (cevns.cli.errors).
     guard_commands(app)

@@ -24,6 +24,8 @@ Modules
 :mod:`cevns.plotting.scan`
     Scan figures: ``Δχ²`` curves, 2-D contours, exclusion curves with Brazil bands, a
     published curve overlaid from a CSV.
+:mod:`cevns.plotting.exposure`
+    Projection figures: expected precision and significance versus exposure with toy bands.
 
 Adding a figure
 ---------------
@@ -51,12 +53,14 @@ __all__ = [
     "dark_matter_limit_figure",
     "delta_chi2_figure",
     "exclusion_figure",
+    "exposure_figure",
     "file_sha256",
     "legend_above",
     "new_figure",
     "output_paths",
     "plot_analysis",
     "plot_dark_matter_limits",
+    "plot_exposure",
     "plot_prediction",
     "plot_projections",
     "plot_scan",
@@ -89,6 +93,8 @@ _WHERE = {
     "contour_figure": "scan",
     "delta_chi2_figure": "scan",
     "exclusion_figure": "scan",
+    "exposure_figure": "exposure",
+    "plot_exposure": "exposure",
     "plot_scan": "scan",
     "read_published_curve": "scan",
     "dark_matter_limit_figure": "darkmatter",
