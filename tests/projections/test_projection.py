@@ -99,3 +99,15 @@ def test_one_sided_magnetic_moment_limit(ge: Projection) -> None:
     point = ge.model_intervals(model, "mu_numu", [1.0], levels=(0.90,))[0]
     lo, hi = point.interval["90%"]
     assert lo == 0.0 and hi is not None and hi > 0
+
+
+def test_neutron_radius_interval_is_two_sided_around_the_truth() -> None:
+    """A nonlinear parameter is tabulated around its truth (±30 %); the grid edge is not a
+    physical boundary, so the interval is two-sided and contains the truth."""
+    setup = load_setup("csi-cryo")
+    proj = Projection(setup, load_plan(setup.plan))
+    model = model_for_parameter("r_n", "CsI")
+    truth = model.values()["r_n"]
+    point = proj.model_intervals(model, "r_n", [3.0], levels=(0.6827,))[0]
+    lo, hi = point.interval["68%"]
+    assert lo is not None and hi is not None and lo < truth < hi

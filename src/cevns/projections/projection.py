@@ -258,6 +258,12 @@ class Projection:
         from ..experiments.bsm import model_templates
 
         model.check_target(self.detector.target)
+        param = model.parameter(poi)
+        if grid is None and param.kind == "nonlinear" and not param.log:
+            # nodes around the truth (a neutron radius: ±30 %), not the catalogue's wide grid
+            truth = float(model.values()[poi])
+            lo, hi = param.bounds
+            grid = np.linspace(max(lo, 0.7 * truth), min(hi, 1.3 * truth), 25).tolist()
         return model_templates(self._signal_for, model, [poi], grid)
 
     def binned_model(self, scale: float = 1.0, *, template: Any = None, model: Any = None,
@@ -297,13 +303,14 @@ class Projection:
         if ss.sum() > 0 and self.setup.steady_state is not None:
             sigma = self.setup.steady_state.constraint(float(ss.sum()))
             samples.append(Sample("steady_state", ss, (NormFactor("ss_norm"),)))
-            params.append(Parameter("ss_norm", 1.0, (0.0, 1.0 + 10 * sigma + 1.0),
+            params.append(Parameter("ss_norm", 1.0, (0.0, max(2.0, 1.0 + 10 * sigma)),
                                     (1.0, sigma)))
         brn = self.beam_neutrons * s
         if brn.sum() > 0 and self.setup.beam_neutrons is not None:
             sigma = self.setup.beam_neutrons.uncertainty
             samples.append(Sample("beam_neutrons", brn, (NormFactor("brn_norm"),)))
-            params.append(Parameter("brn_norm", 1.0, (0.0, 1.0 + 10 * sigma), (1.0, sigma)))
+            params.append(Parameter("brn_norm", 1.0, (0.0, max(2.0, 1.0 + 10 * sigma)),
+                                    (1.0, sigma)))
         return BinnedModel(samples, params)
 
     # ------------------------------------------------------------------ Asimov
@@ -463,8 +470,8 @@ def profile_intervals(
     intervals: dict[str, tuple[float | None, float | None]] = {}
     for cl in levels:
         lo_end, hi_end = _interval(values, q, float(chi2.ppf(cl, 1)))
-        if lo_end is None and values[0] <= lower:
-            lo_end = lower  # the physical boundary (g ≥ 0, μ_ν ≥ 0)
+        if lo_end is None and truth <= lower:
+            lo_end = lower  # the truth on a physical boundary (g ≥ 0, μ_ν ≥ 0)
         intervals[f"{100 * cl:.0f}%"] = (lo_end, hi_end)
     return intervals
 
