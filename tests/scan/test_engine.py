@@ -23,15 +23,19 @@ def _grid() -> ScanGrid:
     return ScanGrid.from_axes([parse_axis("mu=0:3:12"), parse_axis("shift=-2:2:10")])
 
 
+#: Two grid rows per chunk: six chunks, each profiling two rows in lockstep.
+CHUNK = 20
+
+
 def test_serial_scan_matches_minuit_and_resumes(synthetic: BinnedLikelihood,
                                                 tmp_path: Path) -> None:
-    result = run_scan(synthetic, _grid(), out=tmp_path)
-    assert result.stats["chunks_computed"] == 12
+    result = run_scan(synthetic, _grid(), out=tmp_path, chunk_size=CHUNK)
+    assert result.stats["chunks_computed"] == 6
     assert set(result.summary()["status_counts"]) == {"newton"}
     first = result.to_csv(tmp_path / "a.csv").read_bytes()
     # Resume: nothing recomputed, identical table.
-    again = run_scan(synthetic, _grid(), out=tmp_path)
-    assert again.stats["chunks_computed"] == 0 and again.stats["chunks_resumed"] == 12
+    again = run_scan(synthetic, _grid(), out=tmp_path, chunk_size=CHUNK)
+    assert again.stats["chunks_computed"] == 0 and again.stats["chunks_resumed"] == 6
     assert again.to_csv(tmp_path / "b.csv").read_bytes() == first
     # Independent MIGRAD fits at a few points agree on −2ΔlnL (tolerance 1e-3).
     best = fit(synthetic)
@@ -43,8 +47,9 @@ def test_serial_scan_matches_minuit_and_resumes(synthetic: BinnedLikelihood,
 
 
 def test_processes_give_identical_bytes(synthetic: BinnedLikelihood, tmp_path: Path) -> None:
-    serial = run_scan(synthetic, _grid(), out=tmp_path / "s")
-    parallel = run_scan(synthetic, _grid(), out=tmp_path / "p", executor="processes", workers=2)
+    serial = run_scan(synthetic, _grid(), out=tmp_path / "s", chunk_size=CHUNK)
+    parallel = run_scan(synthetic, _grid(), out=tmp_path / "p", executor="processes", workers=2,
+                        chunk_size=CHUNK)
     assert (serial.to_csv(tmp_path / "s.csv").read_bytes()
             == parallel.to_csv(tmp_path / "p.csv").read_bytes())
 
@@ -81,7 +86,7 @@ _KILL_SCRIPT = textwrap.dedent("""
         print(index, flush=True)
         time.sleep(0.3)
 
-    run_scan(likelihood, grid, out=sys.argv[2], on_chunk=committed)
+    run_scan(likelihood, grid, out=sys.argv[2], on_chunk=committed, chunk_size=20)
 """)
 
 
@@ -110,11 +115,11 @@ def test_sigkill_mid_scan_then_resume_is_byte_identical(synthetic: BinnedLikelih
     with sqlite3.connect(out / STORE_NAME) as db:
         stored = {r[0] for r in db.execute("SELECT idx FROM chunks")}
     assert set(reported) <= stored  # 0 lost finished chunks
-    assert len(stored) < 12
-    resumed = run_scan(synthetic, _grid(), out=out)
+    assert len(stored) < 6
+    resumed = run_scan(synthetic, _grid(), out=out, chunk_size=CHUNK)
     assert resumed.stats["chunks_resumed"] == len(stored)
-    assert resumed.stats["chunks_computed"] == 12 - len(stored)
-    clean = run_scan(synthetic, _grid(), out=tmp_path / "clean")
+    assert resumed.stats["chunks_computed"] == 6 - len(stored)
+    clean = run_scan(synthetic, _grid(), out=tmp_path / "clean", chunk_size=CHUNK)
     assert (resumed.to_csv(tmp_path / "r.csv").read_bytes()
             == clean.to_csv(tmp_path / "c.csv").read_bytes())
 
@@ -122,9 +127,9 @@ def test_sigkill_mid_scan_then_resume_is_byte_identical(synthetic: BinnedLikelih
 def test_dask_local_cluster_one_and_two_workers_identical(synthetic: BinnedLikelihood,
                                                           tmp_path: Path) -> None:
     pytest.importorskip("distributed")
-    one = run_scan(synthetic, _grid(), executor="dask", workers=1)
-    two = run_scan(synthetic, _grid(), executor="dask", workers=2)
-    serial = run_scan(synthetic, _grid())
+    one = run_scan(synthetic, _grid(), executor="dask", workers=1, chunk_size=CHUNK)
+    two = run_scan(synthetic, _grid(), executor="dask", workers=2, chunk_size=CHUNK)
+    serial = run_scan(synthetic, _grid(), chunk_size=CHUNK)
     a, b, c = (r.to_csv(tmp_path / f"{k}.csv").read_bytes()
                for k, r in (("1", one), ("2", two), ("s", serial)))
     assert a == b == c

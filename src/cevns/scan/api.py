@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from cevns.scan.engine import (
+    METHODS,
     ScanPayload,
     make_payload,
     run_chunks,
@@ -23,6 +24,9 @@ from cevns.stats.likelihood import BinnedLikelihood, fit
 from cevns.types import FloatArray
 
 __all__ = ["STORE_NAME", "best_fit", "run_scan"]
+
+#: Grid rows per chunk (profiled in lockstep) of the batched method's default chunking.
+LANES = 25
 
 #: File name of the checkpoint store inside the output folder.
 STORE_NAME = "scan.sqlite"
@@ -66,6 +70,7 @@ def run_scan(
     seed: int = 0,
     on_chunk: Callable[[int, int], None] | None = None,
     on_ready: Callable[[ScanPayload, int], None] | None = None,
+    method: str = "batched",
 ) -> ScanResult:
     """Profile ``likelihood`` over ``grid``, checkpointing into ``out/scan.sqlite``.
 
@@ -87,7 +92,8 @@ def run_scan(
     timeout
         Seconds to wait for the Dask scheduler before a clear error.
     chunk_size
-        Points per chunk (default: the last axis, i.e. one row of a 2-D grid; ≤ 100 points).
+        Points per chunk (default: the last axis, i.e. one row of a 2-D grid, ≤ 100 points;
+        with the batched method :data:`LANES` rows of a 2-D grid).
     fc_toys
         Feldman–Cousins toys per point (0: none).
     seed
@@ -96,6 +102,11 @@ def run_scan(
         Called with ``(chunk index, points)`` after each committed chunk.
     on_ready
         Called with ``(payload, points already done)`` before the chunks run.
+    method
+        ``"batched"`` (default): the points of a chunk are profiled together on stacked
+        arrays (:mod:`cevns.scan.batched`), the fast path; ``"pointwise"``: one point after the
+        other, each warm-started from its neighbour. Both converge to ``EDM < 1e-9``; their
+        ``−2Δln L`` agree to ≲ 1e-6 (tested). The method is part of the scan's hash.
     """
     model = likelihood.model
     grid.validate(model.parameter_names, model.bounds)
@@ -106,18 +117,23 @@ def run_scan(
         raise ValueError(f"fc_toys: Feldman–Cousins toys need a global fit over the scanned "
                          f"parameters; {list(templated)} enter through parametric templates, "
                          "which the fast profiler holds fixed")
+    if method not in METHODS:
+        raise ValueError(f"method: must be one of {list(METHODS)}, got {method!r}")
     if chunk_size is None:
         chunk_size = min(grid.shape[-1], 100) if grid.axes else min(grid.size, 100)
+        if method == "batched" and len(grid.axes) >= 2 and grid.shape[-1] <= 100:
+            # Several rows per chunk: the rows (lanes) are profiled in lockstep.
+            chunk_size = grid.shape[-1] * min(LANES, grid.size // grid.shape[-1])
     if chunk_size < 1:
         raise ValueError(f"chunk_size: need at least 1 point per chunk, got {chunk_size}")
     if scheduler is not None:
         executor = "dask"
     payload = make_payload(likelihood, grid, chunk_size=chunk_size, fc_toys=fc_toys, seed=seed,
-                           best=model.init, best_nll=0.0)
+                           best=model.init, best_nll=0.0, method=method)
     digest = scan_hash(payload.model, payload.observed, payload.auxiliary, payload.pois, grid,
-                       chunk_size, fc_toys, seed)
+                       chunk_size, fc_toys, seed, method)
     config = {"parameters": list(grid.names), "grid": grid.as_dict(),
-              "chunk_size": chunk_size, "fc_toys": fc_toys, "seed": seed,
+              "chunk_size": chunk_size, "fc_toys": fc_toys, "seed": seed, "method": method,
               "model_parameters": list(model.parameter_names)}
     path: str | Path = ":memory:" if out is None else Path(out) / STORE_NAME
     store = ScanStore(path, digest, config, payload.n_chunks)

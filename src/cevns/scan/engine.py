@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from cevns import __version__
+from cevns.scan.batched import BatchedModel, BatchProfiler
 from cevns.scan.compiled import CompiledModel
 from cevns.scan.grid import ScanGrid
 from cevns.scan.profiler import Profiler
@@ -40,6 +41,7 @@ from cevns.types import FloatArray
 
 __all__ = [
     "FC_LEVELS",
+    "METHODS",
     "ScanError",
     "ScanPayload",
     "compute_chunk",
@@ -74,6 +76,9 @@ class ScanPayload:
     best_nll: float
     fc_toys: int
     seed: int
+    #: ``"batched"``: every point of a chunk profiled together (:mod:`cevns.scan.batched`);
+    #: ``"pointwise"``: one point after the other, each warm-started from its neighbour.
+    method: str = "batched"
 
     @property
     def n_chunks(self) -> int:
@@ -110,7 +115,7 @@ def _array_digest(h: Any, obj: object) -> None:
 
 def scan_hash(model: CompiledModel, observed: FloatArray, auxiliary: FloatArray,
               pois: Sequence[int], grid: ScanGrid, chunk_size: int, fc_toys: int,
-              seed: int) -> str:
+              seed: int, method: str = "pointwise") -> str:
     """SHA-256 of the scan's content: code version, compiled model, data, grid and options."""
     h = hashlib.sha256()
     h.update(f"cevns {__version__}".encode())
@@ -122,13 +127,22 @@ def scan_hash(model: CompiledModel, observed: FloatArray, auxiliary: FloatArray,
     h.update(json.dumps({"pois": list(pois), "grid": grid.as_dict(), "names": grid.names,
                          "chunk_size": chunk_size, "fc_toys": fc_toys, "seed": seed},
                         sort_keys=True).encode())
+    if method != "pointwise":  # stores of the point-by-point method keep their hash
+        h.update(f"method={method}".encode())
     _array_digest(h, grid.points)
     return h.hexdigest()
 
 
+#: Profiling methods of a scan (see :attr:`ScanPayload.method`).
+METHODS = ("batched", "pointwise")
+
+
 def make_payload(likelihood: BinnedLikelihood, grid: ScanGrid, *, chunk_size: int,
-                 fc_toys: int, seed: int, best: FloatArray, best_nll: float) -> ScanPayload:
+                 fc_toys: int, seed: int, best: FloatArray, best_nll: float,
+                 method: str = "batched") -> ScanPayload:
     """Assemble the payload of a scan of ``likelihood`` over ``grid``."""
+    if method not in METHODS:
+        raise ValueError(f"method: must be one of {list(METHODS)}, got {method!r}")
     model = likelihood.model
     return ScanPayload(
         model=CompiledModel(model),
@@ -141,6 +155,7 @@ def make_payload(likelihood: BinnedLikelihood, grid: ScanGrid, *, chunk_size: in
         best_nll=float(best_nll),
         fc_toys=fc_toys,
         seed=seed,
+        method=method,
     )
 
 
@@ -154,6 +169,8 @@ def compute_chunk(payload: ScanPayload, index: int) -> bytes:
     Row layout: ``nll, status, iterations, edm, θ̂̂ (every parameter)`` and, with toys,
     ``fc_pvalue, fc_crit (per FC_LEVELS), n_failed_toys``.
     """
+    if payload.method == "batched":
+        return _compute_chunk_batched(payload, index)
     profiler = Profiler(payload.model, payload.observed, payload.auxiliary)
     points = payload.chunk_points(index)
     out = np.zeros((len(points), payload.n_columns))
@@ -184,6 +201,101 @@ def compute_chunk(payload: ScanPayload, index: int) -> bytes:
         if payload.fc_toys:
             out[row, N_HEAD + model.n_params:] = _feldman_cousins(
                 profiler, fit.x, fit.nll, payload, k)
+    return out.tobytes()
+
+
+def _lanes(payload: ScanPayload, points: range) -> list[np.ndarray]:
+    """The chunk's points split into lanes: runs along the grid's last axis (one row of a
+    2-D grid, visited in snake order), or the whole chunk for a 1-D grid or a point list."""
+    idx = np.arange(points.start, points.stop)
+    grid = payload.grid
+    if len(grid.axes) < 2:
+        return [idx - points.start]
+    row = idx // grid.shape[-1]
+    cuts = np.nonzero(np.diff(row))[0] + 1
+    return [lane - points.start for lane in np.split(idx, cuts)]
+
+
+def _compute_chunk_batched(payload: ScanPayload, index: int) -> bytes:
+    """:func:`compute_chunk` with the lanes of the chunk profiled in lockstep.
+
+    Each lane (a grid row) is a continuation, as in the pointwise path: its first point starts
+    from the global best fit, every later point from its neighbour's minimum. Step ``j``
+    profiles point ``j`` of every lane together on stacked arrays (:mod:`cevns.scan.batched`);
+    the guards of the pointwise path (restarts from the global best fit and the nominal
+    nuisances at a lane's first point, after a failure, or near the minimum with a nuisance
+    pulled beyond :data:`FAR_PULL`, keeping the lowest) run batched on the points that need
+    them; a point still not converged is refitted alone with the single-point profiler and its
+    L-BFGS-B/MIGRAD fallbacks, and its status records which method succeeded. With one row per
+    lane this is the pointwise algorithm point for point, so both find the same minima.
+    """
+    model = payload.model
+    points = payload.chunk_points(index)
+    k = len(points)
+    pois = list(payload.pois)
+    template = [model.parameter_names.index(n) for n in model.template_parameters]
+    fixed = sorted(set(pois) | set(template))
+    poi_values = payload.grid.points[points.start:points.stop]
+    values = np.tile(payload.best, (k, 1))
+    values[:, pois] = poi_values
+    lanes = _lanes(payload, points)
+    # The batch holds the points step-major (point j of every lane together), so each step
+    # reads a contiguous block of the per-point templates.
+    order = np.array([lane[j] for j in range(max(len(ln) for ln in lanes))
+                      for lane in lanes if j < len(lane)])
+    slot = np.empty(k, dtype=np.intp)
+    slot[order] = np.arange(k)
+    batch = BatchedModel(model, values[order][:, template])
+    prof = BatchProfiler(model, payload.observed, payload.auxiliary)
+    x = np.zeros((k, model.n_params))
+    nll = np.zeros(k)
+    status = np.zeros(k, dtype=np.intp)
+    iters = np.zeros(k, dtype=np.intp)
+    edm = np.zeros(k)
+    prev = np.tile(payload.best, (len(lanes), 1))
+    for step in range(max(len(lane) for lane in lanes)):
+        which = np.array([i for i, lane in enumerate(lanes) if step < len(lane)])
+        rows = np.array([lanes[i][step] for i in which])
+        start = prev[which].copy()
+        start[:, fixed] = values[rows][:, fixed]
+        fit = prof.minimise(batch, start, fixed, rows=slot[rows])
+        x[rows], nll[rows] = fit.x, fit.nll
+        status[rows], iters[rows], edm[rows] = fit.status, fit.iterations, fit.edm
+        near = 2.0 * (fit.nll - payload.best_nll) < GUARD_DELTA_CHI2
+        pulls = (fit.x[:, model.constrained_index] - payload.auxiliary) / model.constraint_sigma
+        flag = (fit.status != 0) | (near & np.any(np.abs(pulls) > FAR_PULL, axis=1))
+        guard = rows[flag | (step == 0)]
+        for base in (payload.best, model.init):
+            # A lane's first point starts from the global best fit already.
+            run = rows[flag] if step == 0 and base is payload.best else guard
+            if run.size == 0:
+                continue
+            other = np.tile(base, (run.size, 1))
+            other[:, fixed] = values[run][:, fixed]
+            alt = prof.minimise(batch, other, fixed, rows=slot[run])
+            better = alt.nll < nll[run] - 1e-9
+            take = run[better]
+            x[take], nll[take] = alt.x[better], alt.nll[better]
+            status[take], iters[take], edm[take] = (alt.status[better],
+                                                    alt.iterations[better], alt.edm[better])
+        prev[which] = x[rows]
+    out = np.zeros((k, payload.n_columns))
+    profiler = Profiler(model, payload.observed, payload.auxiliary)
+    for row, kk in enumerate(points):
+        if status[row] != 0 or payload.fc_toys:
+            model.set_templates({model.parameter_names[i]: float(values[row, i])
+                                 for i in template})
+        if status[row] != 0:
+            single = profiler.minimise(x[row], fixed=fixed)
+            if single.nll <= nll[row] + 1e-9 or single.status != 3:
+                x[row], nll[row] = single.x, single.nll
+                status[row], iters[row], edm[row] = (single.status, single.iterations,
+                                                     single.edm)
+        out[row, :N_HEAD] = (nll[row], status[row], iters[row], edm[row])
+        out[row, N_HEAD:N_HEAD + model.n_params] = x[row]
+        if payload.fc_toys:
+            out[row, N_HEAD + model.n_params:] = _feldman_cousins(
+                profiler, x[row], float(nll[row]), payload, kk)
     return out.tobytes()
 
 

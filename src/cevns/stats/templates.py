@@ -40,6 +40,7 @@ __all__ = [
     "QuadraticTemplate",
     "ScaledTemplate",
     "evaluate",
+    "evaluate_many",
     "is_parametric",
 ]
 
@@ -70,12 +71,51 @@ def evaluate(obj: ParametricTemplate | FloatArray, values: Mapping[str, float]) 
     return np.asarray(obj, dtype=np.float64)
 
 
+def evaluate_many(obj: ParametricTemplate | FloatArray, values: Mapping[str, FloatArray],
+                  n_points: int) -> FloatArray:
+    """Flattened counts of a template (or a fixed array) at ``n_points`` parameter points at
+    once, shape ``(n_points, size)``; ``values`` maps each parameter to ``(n_points,)`` values.
+
+    Templates with a vectorised ``many`` method (:class:`QuadraticTemplate` and the wrappers
+    around it) evaluate every point in one contraction over (points, bins); others are
+    evaluated point by point. Equal to :func:`evaluate` at each point (to rounding).
+    """
+    return _many(obj, values, n_points).reshape(n_points, -1)
+
+
+def _many(obj: ParametricTemplate | FloatArray, values: Mapping[str, FloatArray],
+          n_points: int) -> FloatArray:
+    """Counts at many points, shape ``(n_points, *shape)``."""
+    if not is_parametric(obj):
+        fixed = np.asarray(obj, dtype=np.float64)
+        return np.asarray(np.broadcast_to(fixed, (n_points, *fixed.shape)), dtype=np.float64)
+    many = getattr(obj, "many", None)
+    if many is not None:
+        return np.asarray(many(values), dtype=np.float64)
+    names = obj.parameters  # type: ignore[union-attr]
+    return np.stack([evaluate(obj, {n: float(values[n][k]) for n in names})
+                     for k in range(n_points)])
+
+
+def _n_points(values: Mapping[str, FloatArray]) -> int:
+    return int(np.size(next(iter(values.values())))) if values else 1
+
+
 def _values(names: Sequence[str], values: Mapping[str, float]) -> FloatArray:
     try:
         return np.array([float(values[n]) for n in names], dtype=np.float64)
     except KeyError as exc:
         raise ValueError(f"values: template parameter {exc.args[0]!r} not given; "
                          f"needs {list(names)}") from None
+
+
+def _many_values(names: Sequence[str], values: Mapping[str, FloatArray]) -> FloatArray:
+    try:
+        cols = [np.asarray(values[n], dtype=np.float64) for n in names]
+    except KeyError as exc:
+        raise ValueError(f"values: template parameter {exc.args[0]!r} not given; "
+                         f"needs {list(names)}") from None
+    return np.stack([np.atleast_1d(c) for c in cols], axis=1)
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,6 +162,18 @@ class QuadraticTemplate:
         flat_q = self.quadratic.reshape(n * n, -1)
         out = self.constant.ravel() + u @ flat_l + 0.5 * (np.outer(u, u).ravel() @ flat_q)
         return np.asarray(out.reshape(self.shape), dtype=np.float64)
+
+    def many(self, values: Mapping[str, FloatArray]) -> FloatArray:
+        """Counts at many points (``values``: ``(n_points,)`` per parameter), shape
+        ``(n_points, *shape)``: one contraction over (points, bins)."""
+        theta = _many_values(self.parameters, values)
+        u = theta ** np.array(self.powers) - self.centre
+        n = u.shape[1]
+        flat_l = self.linear.reshape(n, -1)
+        flat_q = self.quadratic.reshape(n * n, -1)
+        outer = (u[:, :, None] * u[:, None, :]).reshape(u.shape[0], n * n)
+        out = self.constant.ravel() + u @ flat_l + 0.5 * (outer @ flat_q)
+        return np.asarray(out.reshape(u.shape[0], *self.shape), dtype=np.float64)
 
     def gradient(self, values: Mapping[str, float]) -> dict[str, FloatArray]:
         theta = _values(self.parameters, values)
@@ -346,6 +398,11 @@ class ScaledTemplate:
     def __call__(self, values: Mapping[str, float]) -> FloatArray:
         return np.asarray(self.template(values) * self.factor, dtype=np.float64)
 
+    def many(self, values: Mapping[str, FloatArray]) -> FloatArray:
+        """Counts at many points, shape ``(n_points, *shape)``."""
+        inner = _many(self.template, values, _n_points(values))
+        return np.asarray(inner * self.factor, dtype=np.float64)
+
     def gradient(self, values: Mapping[str, float]) -> dict[str, FloatArray]:
         return {k: v * self.factor for k, v in self.template.gradient(values).items()}
 
@@ -381,6 +438,15 @@ class MappedTemplate:
 
     def __call__(self, values: Mapping[str, float]) -> FloatArray:
         return self._pad(self.template(self._inner(values)))
+
+    def many(self, values: Mapping[str, FloatArray]) -> FloatArray:
+        """Counts at many points, shape ``(n_points, total)``."""
+        inner_values = {inner: values[outer] for outer, inner in self.names if outer in values}
+        n_points = _n_points(values)
+        inner = evaluate_many(self.template, inner_values, n_points)
+        out = np.zeros((n_points, self.total))
+        out[:, self.offset:self.offset + inner.shape[1]] = inner
+        return out
 
     def gradient(self, values: Mapping[str, float]) -> dict[str, FloatArray]:
         back = {inner: outer for outer, inner in self.names}
