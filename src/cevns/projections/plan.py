@@ -23,8 +23,8 @@ without naming a yield. Plans are TOML files (built-in ones in ``cevns/data/plan
 
 >>> from cevns.projections.plan import load_plan
 >>> plan = load_plan("sns-ppu-3yr")
->>> [p.facility for p in plan.periods]
-['sns', 'sns_ppu', 'sns_ppu']
+>>> ", ".join(p.facility for p in plan.periods)
+'sns, sns_ppu, sns_ppu'
 """
 
 from __future__ import annotations

@@ -71,6 +71,12 @@ class _ShapeBlock:
 class BatchedModel:
     """A compiled model evaluated at a stack of parameter vectors.
 
+    A sample's HistoSys variations are handled on that sample's support only (the bins where
+    its nominal or a variation is non-zero at some point of the batch; outside, its counts are
+    zero at every parameter value), and ``Jᵀ W J`` is summed over blocks of bins sharing their
+    non-zero Jacobian columns: in a combined fit every channel sees only its own nuisances,
+    so both skip work on zeros. The values are those of the dense formulas.
+
     Parameters
     ----------
     model
@@ -78,12 +84,6 @@ class BatchedModel:
     template_values
         ``(K, n_template)`` values of :attr:`CompiledModel.template_parameters` at each of the
         ``K`` points (ignored when the model has no parametric templates).
-
-    A sample's HistoSys variations are handled on that sample's support only (the bins where
-    its nominal or a variation is non-zero at some point of the batch; outside, its counts are
-    zero at every parameter value), and ``Jᵀ W J`` is summed over blocks of bins sharing their
-    non-zero Jacobian columns: in a combined fit every channel sees only its own nuisances,
-    so both skip work on zeros. The values are those of the dense formulas.
     """
 
     def __init__(self, model: CompiledModel, template_values: FloatArray | None = None) -> None:
