@@ -1,7 +1,7 @@
 """Flux-averaged inelastic cross sections: every nuclear channel × every πDAR flavour.
 
 Target: ≤ 50 ms for all registered nuclear channels and the three stopped-pion flavours.
-The fast path is :func:`cevns.inelastic.nuclear.flux_averaged_cross_section` (vectorised
+The fast path is :func:`cevns.inelastic.averaging.flux_averaged_cross_section` (vectorised
 Gauss–Legendre over all levels at once); the naive path, measured in the same run, is adaptive
 ``scipy.integrate.quad`` of one scalar cross-section call at a time. The ratio is recorded in
 ``extra_info["ratio_naive_to_fast"]``.
@@ -16,7 +16,7 @@ import numpy as np
 from scipy import integrate
 
 from cevns.inelastic import get_channel
-from cevns.inelastic.nuclear import flux_averaged_cross_section
+from cevns.inelastic.averaging import flux_averaged_cross_section
 from cevns.sources.stopped_pion import stopped_pion_spectra
 
 NAMES = ("12c-cc", "12c-nc", "40ar-cc")

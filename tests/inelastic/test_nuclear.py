@@ -9,8 +9,9 @@ import pytest
 
 from cevns.flavours import Flavour
 from cevns.inelastic import Channel, get_channel
+from cevns.inelastic.averaging import flux_averaged_cross_section
 from cevns.inelastic.deexcitation import neutron_probabilities, neutron_separation_energy
-from cevns.inelastic.nuclear import argon40_cc, flux_averaged_cross_section
+from cevns.inelastic.nuclear import argon40_cc
 from cevns.sources.stopped_pion import stopped_pion_spectra
 
 SPECTRA = stopped_pion_spectra()

@@ -26,12 +26,9 @@ shipped yet; their channels are not registered.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import functools
 import io
 from importlib import resources
-
-import numpy as np
 
 from ..constants import (
     AXIAL_COUPLING,
@@ -40,10 +37,8 @@ from ..constants import (
     ELECTRON_MASS,
     SUPERALLOWED_FT,
 )
-from ..flavours import Flavour
-from ..sources.spectrum import Spectrum
 from .allowed import AllowedChargedCurrent, AllowedNeutralCurrent
-from .channel import Channel, FinalState, register_channel
+from .channel import FinalState, register_channel
 from .deexcitation import atomic_mass, level_final_state
 
 #: Relative uncertainty quoted for what the allowed approximation leaves out, per channel.
@@ -128,37 +123,6 @@ def argon40_cc() -> AllowedChargedCurrent:
         final_states=states,
         forbidden_uncertainty=FORBIDDEN_UNCERTAINTY["40ar-cc"],
     )
-
-
-def flux_averaged_cross_section(
-    channel: Channel,
-    spectrum: Spectrum,
-    flavour: Flavour | str,
-    panels: int = 16,
-    nodes_per_panel: int = 16,
-) -> float:
-    """``∫ σ φ dE / ∫ φ dE`` in cm² for one flavour's spectrum.
-
-    Gauss–Legendre on ``panels`` equal panels from the channel threshold to the end of the
-    spectrum (the cross section has a kink at every level threshold, so the panels must be
-    small), plus the spectral lines.
-
-    Raises
-    ------
-    ValueError
-        If the spectrum has no neutrinos or reaches above the channel's energy range.
-    """
-    fl = Flavour.parse(flavour)
-    total = spectrum.total
-    if not total > 0:
-        raise ValueError("spectrum: flux average needs a spectrum with neutrinos")
-    threshold = channel.threshold(fl)
-    if not np.isfinite(threshold) or threshold >= spectrum.max_energy:
-        return 0.0
-    fine = dataclasses.replace(spectrum, panels=max(spectrum.panels, panels))
-    e, w = fine.quadrature(lower=threshold, nodes_per_panel=nodes_per_panel)
-    sigma = channel.cross_section(e, fl)
-    return float(np.sum(w * sigma) / total)
 
 
 register_channel("12c-cc", carbon12_cc)

@@ -25,6 +25,7 @@ Energies in MeV; counts are expected events for the exposure.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from ..physics.electron_scattering import ATOMIC_SHELLS
 from ..physics.targets import Target
 from ..sources.spectrum import Spectrum
 from ..types import FloatArray
+from .averaging import MIN_PANELS
 from .channel import Channel, Process, channel_names, get_channel
 
 __all__ = [
@@ -335,7 +337,8 @@ def _channel_counts(channel: Channel, spectra: Mapping[Flavour, Spectrum], scale
                 roi[i] = factor * roi_i
             continue
         threshold = channel.threshold(flavour)
-        energy, weight = spectrum.quadrature(lower=threshold)
+        fine = dataclasses.replace(spectrum, panels=max(spectrum.panels, MIN_PANELS))
+        energy, weight = fine.quadrature(lower=threshold)
         sigma = channel.final_state_cross_sections(energy, flavour)
         counts[i] = factor * targets * np.einsum("n,nj->j", weight, sigma)
         edge_sets = [edges] if roi_edges is None else [edges, roi_edges]
