@@ -30,11 +30,17 @@ def test_json_cross_section_with_toys_and_plot(tmp_path: Path) -> None:
     assert {p.suffix for p in tmp_path.iterdir()} == {".pdf", ".svg", ".png"}
 
 
-def test_table_for_a_model_parameter() -> None:
+def test_table_for_a_model_parameter_with_toys() -> None:
     res = runner.invoke(app, ["project", "csi-cryo", "--measure", "sin2_theta_w",
-                              "--exposure", "1"])
+                              "--exposure", "1", "--toys", "3"])
     assert res.exit_code == 0, res.output
-    assert "68 % CL" in res.output
+    assert "wrote" not in res.output and "Traceback" not in res.output
+    res = runner.invoke(app, ["project", "csi-cryo", "--measure", "sin2_theta_w",
+                              "--exposure", "1", "--toys", "3", "--json"])
+    doc = json.loads(res.stdout)
+    assert len(doc["toys"]["half_width"][0]) == 5
+    lo, hi = doc["points"][0]["interval"]["68%"]
+    assert lo < 0.23857 < hi
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -46,6 +52,8 @@ def test_table_for_a_model_parameter() -> None:
     (["project", "ge-mini", "--measure", "sin2"], "measure: unknown parameter 'sin2'"),
     (["project", "ge-mini", "--param", "x"], "--param: expected NAME=VALUE"),
     (["project", "ge-mini", "--plan", "mars"], "plan: unknown plan 'mars'"),
+    (["project", "ess-ge", "ess-xe", "--measure", "sin2_theta_w", "--toys", "2"],
+     "--toys: toys of several set-ups fitted together are not supported"),
 ])
 def test_bad_input_is_one_line(args: list[str], message: str) -> None:
     res = runner.invoke(app, args)

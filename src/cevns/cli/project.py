@@ -102,7 +102,7 @@ def register(app: typer.Typer) -> None:
             "--exposure", help="Exposure factor(s) on the plan: F or LO:HI:N (log).")
         ] = "0.1:10:12",
         toys: Annotated[int, typer.Option(
-            "--toys", help="Toy experiments per exposure for the bands (cross section).")] = 0,
+            "--toys", help="Toy experiments per exposure for the median and bands.")] = 0,
         seed: Annotated[int, typer.Option("--seed", help="Seed of the toys.")] = 0,
         workers: Annotated[int, typer.Option(
             "--workers", help="Local worker processes for the toys (1: serial).")] = 1,
@@ -150,6 +150,7 @@ def register(app: typer.Typer) -> None:
         projections = {s.name: Projection(s, run_plan) for s in loaded}
         values = _params(param or [])
         bands = None
+        interval_bands = None
         if measure == "cross_section":
             if len(projections) > 1:
                 raise ValueError("--measure: the cross section is per detector; give one SETUP "
@@ -164,8 +165,17 @@ def register(app: typer.Typer) -> None:
             target = str(loaded[0].detector.target.name)
             model = model_for_parameter(measure, target, **values)
             if len(projections) == 1:
-                points = next(iter(projections.values())).model_intervals(model, measure, scales)
+                proj = next(iter(projections.values()))
+                points = proj.model_intervals(model, measure, scales)
+                if toys:
+                    executor = "dask" if dask else ("processes" if workers > 1 else "serial")
+                    interval_bands = proj.interval_toys(model, measure, scales, n_toys=toys,
+                                                        seed=seed, executor=executor,
+                                                        workers=workers)
             else:
+                if toys:
+                    raise ValueError("--toys: toys of several set-ups fitted together are not "
+                                     "supported; give one SETUP")
                 points = combined_model_intervals(projections, model, measure, scales)
         names = [s.name for s in loaded]
         doc: dict[str, Any] = {"setups": names, "plan": run_plan.name,
@@ -173,13 +183,17 @@ def register(app: typer.Typer) -> None:
                "points": [p.as_dict() for p in points]}
         if bands is not None:
             doc["toys"] = bands.as_dict()
+        if interval_bands is not None:
+            doc["toys"] = interval_bands.as_dict()
         written: list[Path] = []
         if plot is not None:
             from cevns.plotting.exposure import plot_exposure
             from cevns.plotting.figure import Provenance
 
             title = f"{' + '.join(names)}, {run_plan.name}"
-            written = plot_exposure(points, plot, measure=measure, bands=bands, title=title,
+            written = plot_exposure(points, plot, measure=measure,
+                                    bands=bands if bands is not None else interval_bands,
+                                    title=title,
                                     provenance=Provenance(
                                         description=f"projected {measure} versus exposure"))
         if as_json:
@@ -198,6 +212,8 @@ def register(app: typer.Typer) -> None:
         else:
             table.add_column("68 % CL", justify="right")
             table.add_column("90 % CL", justify="right")
+            if interval_bands is not None:
+                table.add_column("68 % half-width toys median [±1σ]", justify="right")
         for i, p in enumerate(points):
             row = [f"{p.scale:.3g}", f"{p.beam_energy / u.GWh:.4g}",
                    f"{p.protons_on_target:.3g}", f"{p.signal:.4g}", f"{p.steady_state:.4g}",
@@ -210,6 +226,9 @@ def register(app: typer.Typer) -> None:
                     row.append(f"{q[2]:.3g} % [{q[1]:.3g}, {q[3]:.3g}]")
             else:
                 row += [_fmt(p.interval.get(k)) for k in ("68%", "90%")]
+                if interval_bands is not None:
+                    w = interval_bands.half_width[i]
+                    row.append(f"{w[2]:.4g} [{w[1]:.4g}, {w[3]:.4g}]")
             table.add_row(*row)
         console.print(table)
         if measure == "cross_section":

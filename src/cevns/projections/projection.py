@@ -52,7 +52,8 @@ from ..types import FloatArray
 from .plan import RunPlan
 from .setup import ProjectionSetup
 
-__all__ = ["Projection", "ProjectionPoint", "ToyBands", "combined_model_intervals",
+__all__ = ["IntervalBands", "Projection", "ProjectionPoint", "ToyBands",
+           "combined_model_intervals",
            "exposure_scales", "model_for_parameter", "profile_intervals"]
 
 #: Name of the CEvNS signal strength (cross section relative to the Standard Model).
@@ -182,6 +183,65 @@ def _toy_chunk(payload: _ToyPayload, index: int) -> bytes:
         q0 = max(2.0 * (at_zero.nll - best.nll), 0.0) if best.x[payload.mu_index] > 0 else 0.0
         out[k, 0] = math.sqrt(q0) if math.isfinite(q0) else math.nan
         out[k, 1] = _sigma(model, best.x, payload.mu_index)
+    return out.tobytes()
+
+
+@dataclass(frozen=True)
+class IntervalBands:
+    """Toy quantiles (:data:`cevns.scan.sensitivity.BAND_QUANTILES`) of a model parameter's
+    interval half-width and upper end (the limit, for a parameter on a physical boundary) per
+    exposure, shape ``(n_scales, 5)``; ``open_fraction`` is the share of toys whose interval
+    reached the end of the scan (left out of the quantiles)."""
+
+    scales: FloatArray
+    half_width: FloatArray
+    upper: FloatArray
+    open_fraction: FloatArray
+    level: float
+    n_toys: int
+    seed: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"scales": self.scales.tolist(), "quantiles": list(BAND_QUANTILES),
+                "half_width": self.half_width.tolist(), "upper": self.upper.tolist(),
+                "open_fraction": self.open_fraction.tolist(), "level": self.level,
+                "n_toys": self.n_toys, "seed": self.seed}
+
+
+@dataclass(frozen=True, eq=False)
+class _IntervalToyPayload:
+    """Per exposure: compiled parametric model, expectation, nominal vector, POI scan values."""
+
+    models: tuple[CompiledModel, ...]
+    expected: tuple[FloatArray, ...]
+    x0: tuple[FloatArray, ...]
+    values: tuple[FloatArray, ...]
+    poi: str
+    poi_index: int
+    level: float
+    toys_per_chunk: int
+    n_chunks: int
+    seed: int
+
+
+def _interval_toy_chunk(payload: _IntervalToyPayload, index: int) -> bytes:
+    """``(low, high)`` of each toy's profile-likelihood interval (NaN for an open end)."""
+    j, c = divmod(index, payload.n_chunks)
+    rng = np.random.default_rng(np.random.SeedSequence([payload.seed, j, c]))
+    model, expected, x0 = payload.models[j], payload.expected[j], payload.x0[j]
+    values = payload.values[j]
+    threshold = float(chi2.ppf(payload.level, 1))
+    cidx = model.constrained_index
+    out = np.empty((payload.toys_per_chunk, 2))
+    for k in range(payload.toys_per_chunk):
+        counts = rng.poisson(expected).astype(np.float64)
+        aux = rng.normal(x0[cidx], model.constraint_sigma)
+        prof = Profiler(model, counts, aux)
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            nll = _profile_nll(model, prof, x0, payload.poi_index, payload.poi, values)
+        lo, hi = _interval(values, 2.0 * (nll - nll.min()), threshold)
+        out[k] = (math.nan if lo is None else lo, math.nan if hi is None else hi)
     return out.tobytes()
 
 
@@ -376,6 +436,70 @@ class Projection:
             out.append(_point(self.plan, float(s), self._totals(float(s)), intervals, levels))
         return out
 
+    def interval_toys(
+        self,
+        model: Any,
+        poi: str,
+        scales: Sequence[float] | FloatArray,
+        *,
+        n_toys: int = 200,
+        seed: int = 0,
+        level: float = 0.6827,
+        executor: str = "serial",
+        workers: int = 1,
+        chunk: int = 20,
+        scheduler: str | None = None,
+    ) -> IntervalBands:
+        """Median and bands of the expected interval half-width of a model parameter from
+        seeded toys (each toy profiled over the Asimov scan grid of its exposure) on the scan
+        engine's executors; a toy lower end at the truth on a physical boundary counts as
+        that boundary."""
+        if n_toys < 1 or chunk < 1:
+            raise ValueError(f"n_toys: need n_toys >= 1 and chunk >= 1, got {n_toys}, {chunk}")
+        if not 0 < level < 1:
+            raise ValueError(f"level: must be in (0, 1), got {level}")
+        chunk = min(chunk, n_toys)
+        n_chunks = -(-n_toys // chunk)
+        template = self.signal_template(model, poi)
+        truth = float(model.values()[poi])
+        scale_values = np.asarray(scales, dtype=np.float64)
+        models, expected, starts, grids = [], [], [], []
+        index = 0
+        lower = -math.inf
+        for s in scale_values:
+            binned = self.binned_model(float(s), template=template, model=model, poi=poi)
+            comp = CompiledModel(binned)
+            index = binned.index(poi)
+            lower = float(comp.lower[index])
+            x0 = binned.init.copy()
+            x0[index] = truth
+            comp.set_templates({poi: truth})
+            nu = comp.expected(x0)
+            grids.append(_scan_values(poi, comp, Profiler(comp, nu), x0, index, None))
+            comp.set_templates({poi: truth})
+            models.append(comp)
+            expected.append(nu)
+            starts.append(x0)
+        payload = _IntervalToyPayload(tuple(models), tuple(expected), tuple(starts),
+                                      tuple(grids), poi, index, level, chunk, n_chunks,
+                                      int(seed))
+        blobs = map_chunks(_interval_toy_chunk, payload, range(n_chunks * scale_values.size),
+                           executor=executor, workers=workers, scheduler=scheduler)
+        widths, uppers, opened = [], [], []
+        for j in range(scale_values.size):
+            rows = np.concatenate([np.frombuffer(blobs[j * n_chunks + i]).reshape(-1, 2)
+                                   for i in range(n_chunks)])[:n_toys]
+            if truth <= lower:
+                rows[:, 0] = np.where(np.isnan(rows[:, 0]), lower, rows[:, 0])
+            ok = np.all(np.isfinite(rows), axis=1)
+            opened.append(1.0 - float(ok.mean()))
+            half = (rows[ok, 1] - rows[ok, 0]) / 2
+            empty = np.full(len(BAND_QUANTILES), math.nan)
+            widths.append(np.quantile(half, BAND_QUANTILES) if half.size else empty)
+            uppers.append(np.quantile(rows[ok, 1], BAND_QUANTILES) if half.size else empty)
+        return IntervalBands(scale_values, np.array(widths), np.array(uppers),
+                             np.array(opened), level, n_toys, int(seed))
+
     # ------------------------------------------------------------------ toys
     def toys(
         self,
@@ -456,7 +580,8 @@ def profile_intervals(
     nll0 = prof.minimise(x0, fixed=[i_poi]).nll
     lower, upper = float(comp.lower[i_poi]), float(comp.upper[i_poi])
     for _ in range(4):  # widen an automatic scan until the widest level is crossed
-        q = _profile_q(comp, prof, x0, i_poi, poi, values, nll0)
+        nll = _profile_nll(comp, prof, x0, i_poi, poi, values)
+        q = 2.0 * (nll - min(nll0, float(nll.min())))
         top = float(chi2.ppf(max(levels), 1))
         lo_open = q[0] <= top and values[0] > lower
         hi_open = q[-1] <= top and values[-1] < upper
@@ -476,10 +601,10 @@ def profile_intervals(
     return intervals
 
 
-def _profile_q(comp: CompiledModel, prof: Profiler, x0: FloatArray, i_poi: int, poi: str,
-               values: FloatArray, nll0: float) -> FloatArray:
-    """``−2 Δln L`` profiled at each value of the POI (warm-started from the neighbour)."""
-    q = np.empty(values.size)
+def _profile_nll(comp: CompiledModel, prof: Profiler, x0: FloatArray, i_poi: int, poi: str,
+                 values: FloatArray) -> FloatArray:
+    """``−ln L`` profiled at each value of the POI (warm-started from the neighbour)."""
+    nll = np.empty(values.size)
     x = x0.copy()
     for k, v in enumerate(values):
         x = x.copy()
@@ -492,8 +617,8 @@ def _profile_q(comp: CompiledModel, prof: Profiler, x0: FloatArray, i_poi: int, 
             alt = prof.minimise(alt_start, fixed=[i_poi])
             fit = alt if alt.nll < fit.nll else fit
         x = fit.x
-        q[k] = 2.0 * (fit.nll - nll0)
-    return np.asarray(q - min(0.0, float(q.min())))
+        nll[k] = fit.nll
+    return nll
 
 
 def _scan_values(poi: str, comp: CompiledModel, prof: Profiler, x0: FloatArray, i_poi: int,
