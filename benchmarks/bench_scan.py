@@ -72,3 +72,16 @@ def test_bench_scan_joint_nsi_10x10(benchmark, joint_nsi) -> None:  # type: igno
                                parse_axis("eps_dV_ee=-0.5:0.5:10")])
     result = benchmark.pedantic(run_scan, args=(ana.likelihood, grid), rounds=1, iterations=1)
     assert result.grid.size == 100
+
+
+def test_bench_scan_joint_nsi_10x10_pointwise(benchmark, joint_nsi) -> None:  # type: ignore[no-untyped-def]
+    """The same 10 × 10 scan point by point: the ratio to the batched one above is the gain of
+    profiling the rows in lockstep."""
+    from cevns.scan import ScanGrid, parse_axis, run_scan
+
+    ana, _ = joint_nsi
+    grid = ScanGrid.from_axes([parse_axis("eps_uV_ee=-0.5:0.5:10"),
+                               parse_axis("eps_dV_ee=-0.5:0.5:10")])
+    result = benchmark.pedantic(run_scan, args=(ana.likelihood, grid),
+                                kwargs={"method": "pointwise"}, rounds=1, iterations=1)
+    assert result.grid.size == 100

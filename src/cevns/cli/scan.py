@@ -6,9 +6,11 @@ point), checkpoints finished chunks in ``DIR/scan.sqlite`` (rerunning the same c
 and writes ``DIR/scan.csv`` and ``DIR/scan.json`` (and ``DIR/scan.parquet`` when pyarrow is
 installed). ``--workers N`` runs N local processes, ``--dask`` a Dask ``LocalCluster`` with N
 workers, ``--scheduler ADDRESS`` an existing Dask cluster. ``--fc-toys N`` adds a
-Feldman–Cousins construction with N seeded toys per point. ``--model NAME`` scans the
-parameters of a new-physics model. ANALYSIS is ``coherent-csi-2021``, ``coherent-lar-2020`` or
-``joint``.
+Feldman–Cousins construction with N seeded toys per point. ``--expected`` adds the expected
+limits on the first axis (Asimov data and a band of ``--expected-toys`` toy experiments at the
+null hypothesis: the analysis' values, or ``--null NAME=VALUE``), written to
+``DIR/expected.json``. ``--model NAME`` scans the parameters of a new-physics model. ANALYSIS
+is ``coherent-csi-2021``, ``coherent-lar-2020`` or ``joint``.
 """
 
 from __future__ import annotations
@@ -121,6 +123,49 @@ def _summary_table(summary: dict[str, Any]) -> Table:
     return table
 
 
+def _parse_null(items: Sequence[str]) -> dict[str, float]:
+    """``NAME=VALUE`` pairs of ``--null``."""
+    out: dict[str, float] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        try:
+            if not sep or not name.strip():
+                raise ValueError
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise ValueError(f"--null: {item!r} is not of the form NAME=VALUE") from None
+    return out
+
+
+def _finite(obj: Any) -> Any:
+    """NaN/inf → None, recursively (JSON has no NaN)."""
+    if isinstance(obj, float):
+        return obj if obj == obj and abs(obj) != float("inf") else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
+    return obj
+
+
+def _expected_table(doc: dict[str, Any]) -> Table:
+    level = float(doc["level"]) * 100
+    table = Table(title=f"expected {level:.4g} % CL upper limits on {doc['parameter']} "
+                        f"({doc['n_toys']} toys)")
+    for col in ("slice", "observed", "Asimov", "median", "±1σ", "±2σ"):
+        table.add_column(col)
+
+    def fmt(v: float | None) -> str:
+        return "—" if v is None else f"{v:.4g}"
+
+    for i, sl in enumerate(doc["slices"]):
+        band = doc["bands"][i]
+        table.add_row("—" if sl is None else f"{sl:.4g}", fmt(doc["observed"][i]),
+                      fmt(doc["asimov"][i]), fmt(band[2]),
+                      f"[{fmt(band[1])}, {fmt(band[3])}]", f"[{fmt(band[0])}, {fmt(band[4])}]")
+    return table
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``scan`` command to ``app``."""
 
@@ -152,6 +197,16 @@ def register(app: typer.Typer) -> None:
             "--plot", help="Write the scan figures into the output folder.")] = False,
         as_json: Annotated[bool, typer.Option(
             "--json", help="Print the summary as JSON.")] = False,
+        expected: Annotated[bool, typer.Option(
+            "--expected", help="Also compute expected limits on the first axis (Asimov and "
+                               "toy bands at the null hypothesis).")] = False,
+        expected_toys: Annotated[int, typer.Option(
+            "--expected-toys", help="Toy experiments for the expected-limit bands.")] = 50,
+        null: Annotated[list[str] | None, typer.Option(
+            "--null", help="Null-hypothesis value 'NAME=VALUE' of the expected limits "
+                           "(repeatable; default: the analysis' values).")] = None,
+        cl: Annotated[float, typer.Option(
+            "--cl", help="Confidence level of the expected limits.")] = 0.90,
     ) -> None:
         """Profile-likelihood scan with checkpoint/resume, local or Dask execution.
 
@@ -162,6 +217,8 @@ def register(app: typer.Typer) -> None:
               --axis 'eps_dV_ee=-0.5:0.5:100' --workers 2 --out scans/nsi
           cevns scan coherent-lar-2020 --axis 'mu_cevns=0:3:31' --fc-toys 500 --out scans/fc
           cevns scan joint --axis 'mu_cevns=0.5:1.3:41' --scheduler tcp://host:8786 --out s
+          cevns scan coherent-csi-2021 --model nsi --axis 'eps_uV_ee=-0.1:0.6:36' \\
+              --expected --expected-toys 100 --out scans/expected
         """
         from cevns.scan import ScanGrid, parse_axis, run_scan
         from cevns.scan.engine import ScanPayload
@@ -175,7 +232,14 @@ def register(app: typer.Typer) -> None:
                              "drop --dask/--workers")
         if out.exists() and not out.is_dir():
             raise ValueError(f"--out: {str(out)!r} exists and is not a folder")
+        if expected_toys < 0:
+            raise ValueError(f"--expected-toys: must be ≥ 0, got {expected_toys}")
+        if not 0.0 < cl < 1.0:
+            raise ValueError(f"--cl: confidence level must be in (0, 1), got {cl}")
+        null_values = _parse_null(null or [])
         grid = ScanGrid.from_axes([parse_axis(a) for a in axis])
+        if expected and len(grid.axes) > 2:
+            raise ValueError("--expected: limits need a 1-D or 2-D scan")
         console = Console(stderr=True)
         ana = build_analysis(analysis, data, model, grid.axes)
         executor = "dask" if (dask or scheduler) else ("processes" if workers > 1 else "serial")
@@ -195,23 +259,50 @@ def register(app: typer.Typer) -> None:
                               workers=workers, scheduler=scheduler, timeout=timeout,
                               chunk_size=chunk_size, fc_toys=fc_toys, seed=seed,
                               on_chunk=chunk, on_ready=ready)
+        sensitivity = None
+        if expected:
+            from cevns.scan.sensitivity import expected_sensitivity
+
+            model_names = ana.model.parameter_names
+            unknown = [n for n in null_values if n not in model_names]
+            if unknown:
+                raise ValueError(f"--null {unknown[0]}: unknown parameter; allowed: "
+                                 f"{list(model_names)}")
+            null_point = {n: float(ana.model.init[i]) for i, n in enumerate(model_names)
+                          if n in grid.names}
+            null_point.update(null_values)
+            sensitivity = expected_sensitivity(ana.likelihood, grid, null_point,
+                                               n_toys=expected_toys, seed=seed, level=cl)
         wall = time.perf_counter() - start
         written = [result.to_csv(out / "scan.csv"), result.to_json(out / "scan.json")]
+        if sensitivity is not None:
+            from cevns.scan.results import _atomic_write
+            from cevns.scan.sensitivity import upper_limits
+
+            doc = {"parameter": grid.names[0], "null": null_point, **sensitivity.as_dict(),
+                   "observed": upper_limits(grid, result.delta_chi2, cl).tolist()}
+            written.append(_atomic_write(out / "expected.json",
+                                         json.dumps(_finite(doc), indent=1).encode()))
         if importlib.util.find_spec("pyarrow") is not None:  # Parquet is an optional extra
             written.append(result.to_parquet(out / "scan.parquet"))
         if plot:
             from cevns.plotting.scan import plot_scan
 
-            written += plot_scan(result, out)
+            written += plot_scan(result, out, sensitivity=sensitivity)
         summary = result.summary()
         summary["analysis"] = ana.name
         summary["data_version"] = ana.data_version
+        if sensitivity is not None:
+            summary["expected"] = _finite(json.loads(
+                (out / "expected.json").read_text()))
         if as_json:
             typer.echo(json.dumps(summary, indent=1))
             return
         console.print(_summary_table(summary))
         console.print("best fit: " + ", ".join(f"{k} = {v:.5g}"
                                                 for k, v in summary["best_fit"].items()))
+        if sensitivity is not None:
+            console.print(_expected_table(summary["expected"]))
         console.print(f"fit status: {summary['status_counts']}; {grid.size} points in "
                       f"{wall:.1f} s ({result.stats['chunks_resumed']} chunks resumed)")
         for path in written:

@@ -113,10 +113,16 @@ def run_scan(
     if fc_toys < 0:
         raise ValueError(f"fc_toys: must be ≥ 0, got {fc_toys}")
     templated = tuple(getattr(model, "template_parameters", ()))
-    if fc_toys and templated:
-        raise ValueError(f"fc_toys: Feldman–Cousins toys need a global fit over the scanned "
-                         f"parameters; {list(templated)} enter through parametric templates, "
-                         "which the fast profiler holds fixed")
+    scanned_templated = [n for n in grid.names if n in templated]
+    if fc_toys and scanned_templated:
+        if len(grid.names) != 1:
+            raise ValueError(f"fc_toys: Feldman–Cousins toys over a parameter of parametric "
+                             f"templates ({scanned_templated[0]}) need a 1-D scan, got "
+                             f"{list(grid.names)}")
+        lo, hi = model.bounds[model.index(grid.names[0])]
+        if lo is None or hi is None:
+            raise ValueError(f"fc_toys: {grid.names[0]} needs finite bounds for the "
+                             "Feldman–Cousins search over its allowed range")
     if method not in METHODS:
         raise ValueError(f"method: must be one of {list(METHODS)}, got {method!r}")
     if chunk_size is None:

@@ -312,17 +312,87 @@ def _far_pulled(x: FloatArray, payload: ScanPayload) -> bool:
     return bool(np.any(np.abs(pulls) > FAR_PULL))
 
 
-def _statistic(profiler: Profiler, x_null: FloatArray, pois: Sequence[int]
-               ) -> tuple[float, bool]:
-    fixed = profiler.minimise(x_null, fixed=pois)
-    # Global minimum: from the truth and from the POIs' lower bounds (a physical boundary such
-    # as μ ≥ 0 is where a second minimum hides).
-    free = profiler.minimise(x_null, fixed=())
+#: Nodes of the coarse search over a parametric-template parameter's allowed range, for the
+#: global minimum of a Feldman–Cousins toy.
+FC_TEMPLATE_NODES = 41
+
+
+class _TemplateSearch:
+    """Global minimum of ``−ln L`` over one parameter that enters through parametric templates
+    (an NSI coupling, ``sin²θ_W``, a magnetic moment): profiles at :data:`FC_TEMPLATE_NODES`
+    values spanning its allowed range, all at once with the batched profiler, then Brent's
+    method (bounded; Brent, *Algorithms for Minimization without Derivatives*, 1973) between
+    the neighbours of the lowest node, each evaluation a Newton profile of the nuisances. The
+    coarse nodes find the right one of several separated minima (a quadratic coupling often
+    has two); Brent refines it."""
+
+    def __init__(self, model: CompiledModel, poi: int, x_null: FloatArray) -> None:
+        lo, hi = float(model.lower[poi]), float(model.upper[poi])
+        self.model, self.poi = model, poi
+        self.template = [model.parameter_names.index(n) for n in model.template_parameters]
+        self.nodes = np.linspace(lo, hi, FC_TEMPLATE_NODES)
+        values = np.tile(x_null, (self.nodes.size, 1))
+        values[:, poi] = self.nodes
+        self.batch = BatchedModel(model, values[:, self.template])
+
+    def _set(self, x: FloatArray) -> None:
+        self.model.set_templates({self.model.parameter_names[i]: float(x[i])
+                                  for i in self.template})
+
+    def minimum(self, profiler: Profiler, x_null: FloatArray) -> tuple[float, bool]:
+        """Lowest ``−ln L`` of the data held by ``profiler`` (templates restored to
+        ``x_null``'s afterwards) and whether its fits converged."""
+        from scipy.optimize import minimize_scalar
+
+        prof = BatchProfiler(self.model, profiler.observed, profiler.auxiliary)
+        starts = np.tile(x_null, (self.nodes.size, 1))
+        starts[:, self.poi] = self.nodes
+        fit = prof.minimise(self.batch, starts, self.template)
+        i = int(np.argmin(fit.nll))
+        lo = self.nodes[max(i - 1, 0)]
+        hi = self.nodes[min(i + 1, self.nodes.size - 1)]
+        start = fit.x[i].copy()
+
+        def profile(theta: float) -> float:
+            x = start.copy()
+            x[self.poi] = theta
+            self._set(x)
+            return profiler.minimise(x, fixed=self.template).nll
+
+        try:
+            res = minimize_scalar(profile, bounds=(lo, hi), method="bounded",
+                                  options={"xatol": 1e-6 * (self.nodes[-1] - self.nodes[0])})
+            refined = float(res.fun)
+        finally:
+            self._set(x_null)
+        return min(float(fit.nll[i]), refined), bool(fit.status[i] != 3)
+
+
+def _template_search(model: CompiledModel, pois: Sequence[int], x_null: FloatArray
+                     ) -> _TemplateSearch | None:
+    """The search over a templated parameter of interest, or ``None`` if no POI is one."""
+    template = {model.parameter_names.index(n) for n in model.template_parameters}
+    if not template & set(pois):
+        return None
+    return _TemplateSearch(model, int(next(iter(template & set(pois)))), x_null)
+
+
+def _statistic(profiler: Profiler, x_null: FloatArray, pois: Sequence[int],
+               search: _TemplateSearch | None = None) -> tuple[float, bool]:
     model = profiler.model
+    hold = [model.parameter_names.index(n) for n in model.template_parameters]
+    fixed = profiler.minimise(x_null, fixed=sorted(set(pois) | set(hold)))
+    if search is not None:
+        # The POI enters through templates: minimum over its range by the template search.
+        best_free, ok_free = search.minimum(profiler, x_null)
+        return 2.0 * (fixed.nll - min(best_free, fixed.nll)), fixed.status != 3 and ok_free
+    # Global minimum: from the truth and from the POIs' lower bounds (a physical boundary such
+    # as μ ≥ 0 is where a second minimum hides). Parameters of templates stay held.
+    free = profiler.minimise(x_null, fixed=hold)
     idx = list(pois)
     edge = x_null.copy()
     edge[idx] = np.where(np.isfinite(model.lower[idx]), model.lower[idx], edge[idx])
-    other = profiler.minimise(edge, fixed=())
+    other = profiler.minimise(edge, fixed=hold)
     best = min(free.nll, other.nll, fixed.nll)
     ok = fixed.status != 3 and min(free.status, other.status) != 3
     return 2.0 * (fixed.nll - best), ok
@@ -331,8 +401,11 @@ def _statistic(profiler: Profiler, x_null: FloatArray, pois: Sequence[int]
 def fc_statistic(profiler: Profiler, x_null: FloatArray, pois: Sequence[int]) -> float:
     """Feldman–Cousins test statistic ``t = 2 [−ln L(θ₀, θ̂̂) − min −ln L]`` of the data held by
     ``profiler`` at the point ``x_null`` (POIs at indices ``pois`` fixed at their values there),
-    the minimum taken over the POIs' allowed range."""
-    return _statistic(profiler, np.asarray(x_null, dtype=np.float64), pois)[0]
+    the minimum taken over the POIs' allowed range. A POI that enters through parametric
+    templates is searched over its allowed range (:data:`FC_TEMPLATE_NODES` batched profiles
+    and Brent's method); the profiler's templates must be set at ``x_null``."""
+    x = np.asarray(x_null, dtype=np.float64)
+    return _statistic(profiler, x, pois, _template_search(profiler.model, pois, x))[0]
 
 
 def _feldman_cousins(profiler: Profiler, x_null: FloatArray, nll_point: float,
@@ -345,10 +418,11 @@ def _feldman_cousins(profiler: Profiler, x_null: FloatArray, nll_point: float,
     t = np.empty(payload.fc_toys)
     failed = 0
     pois = list(payload.pois)
+    search = _template_search(model, pois, x_null)
     for i in range(payload.fc_toys):
         counts = rng.poisson(nu).astype(np.float64)
         aux = rng.normal(x_null[cidx], model.constraint_sigma)
-        t[i], ok = _statistic(profiler.with_data(counts, aux), x_null, pois)
+        t[i], ok = _statistic(profiler.with_data(counts, aux), x_null, pois, search)
         failed += 0 if ok else 1
     crit = np.quantile(t, FC_LEVELS)
     pvalue = float(np.mean(t >= t_obs - 1e-12))
@@ -400,7 +474,8 @@ def _processes(payload: Any, todo: Sequence[int], workers: int,
 
 
 def _dask(payload: Any, todo: Sequence[int], workers: int, scheduler: str | None,
-          timeout: float, task: ChunkTask = compute_chunk) -> Iterator[tuple[int, bytes]]:
+          timeout: float, task: ChunkTask = compute_chunk,
+          timing: dict[str, float] | None = None) -> Iterator[tuple[int, bytes]]:
     try:
         # Imported as a plain module object: distributed ships without type information.
         dist: Any = importlib.import_module("distributed")
@@ -408,6 +483,7 @@ def _dask(payload: Any, todo: Sequence[int], workers: int, scheduler: str | None
         raise ScanError("executor: Dask is not installed; install the extra "
                         "`pip install 'cevns[dask]'`") from None
     cluster = None
+    t0 = time.perf_counter()
     try:
         if scheduler is None:
             cluster = dist.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
@@ -421,7 +497,16 @@ def _dask(payload: Any, todo: Sequence[int], workers: int, scheduler: str | None
         raise ScanError(f"scheduler: no Dask scheduler answers at {scheduler!r} within "
                         f"{timeout:g} s ({type(exc).__name__})") from None
     try:
+        if scheduler is None:
+            client.wait_for_workers(workers)
+        t1 = time.perf_counter()
+        # The payload (compiled model, data, grid) goes to every worker once; each task then
+        # carries only its chunk index.
         shared = client.scatter(payload, broadcast=True)
+        t2 = time.perf_counter()
+        if timing is not None:
+            timing["cluster_start_seconds"] = t1 - t0
+            timing["scatter_seconds"] = t2 - t1
         futures = [client.submit(_dask_chunk, shared, i, task, pure=False) for i in todo]
         for fut in dist.as_completed(futures):
             yield fut.result()
@@ -481,12 +566,13 @@ def run_chunks(
     done = store.done()
     todo = [i for i in range(payload.n_chunks) if i not in done]
     start = time.perf_counter()
+    timing: dict[str, float] = {}
     if executor == "serial":
         stream = _serial(payload, todo)
     elif executor == "processes":
         stream = _processes(payload, todo, workers)
     elif executor == "dask":
-        stream = _dask(payload, todo, workers, scheduler, timeout)
+        stream = _dask(payload, todo, workers, scheduler, timeout, timing=timing)
     else:
         raise ValueError(f"executor: must be 'serial', 'processes' or 'dask', got {executor!r}")
     computed = 0
@@ -500,4 +586,4 @@ def run_chunks(
             "chunks_computed": computed, "wall_seconds": wall,
             "executor": executor, "workers": workers if executor != "serial" else 1,
             "pid": os.getpid(),
-            "seconds_per_chunk": wall / computed if computed else math.nan}
+            "seconds_per_chunk": wall / computed if computed else math.nan, **timing}

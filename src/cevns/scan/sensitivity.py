@@ -114,18 +114,28 @@ def expected_sensitivity(
     grid.validate(model.parameter_names, model.bounds)
     if n_toys < 0:
         raise ValueError(f"n_toys: must be ≥ 0, got {n_toys}")
+    from cevns.scan.api import best_fit
+
     x_null = model.vector(dict(null))
     nu = model.expected(x_null).reshape(model.shape)
     aux = x_null[model.constrained_index]
-    chunk = grid.shape[-1]
+    # Every row of a 2-D grid in one chunk: the rows are profiled in lockstep.
+    chunk = grid.size if len(grid.axes) >= 2 else grid.shape[-1]
+
+    templated = bool(getattr(model, "template_parameters", ()))
 
     def delta(observed: FloatArray, auxiliary: FloatArray) -> FloatArray:
         lik = BinnedLikelihood(model, observed, auxiliary)
         payload = make_payload(lik, grid, chunk_size=chunk, fc_toys=0, seed=0, best=x_null,
                                best_nll=0.0)
         prof = Profiler(payload.model, payload.observed, payload.auxiliary)
-        best = prof.minimise(x_null)
-        payload = ScanPayload(**{**vars(payload), "best": best.x, "best_nll": best.nll})
+        if templated:
+            # Parameters of parametric templates: MIGRAD's global fit polished by Newton.
+            best_x, best_nll = best_fit(lik, prof)
+        else:
+            best = prof.minimise(x_null)
+            best_x, best_nll = best.x, best.nll
+        payload = ScanPayload(**{**vars(payload), "best": best_x, "best_nll": best_nll})
         return _grid_delta_chi2(payload)
 
     asimov_q = delta(nu, aux)
