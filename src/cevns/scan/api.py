@@ -106,7 +106,9 @@ def run_scan(
         ``"batched"`` (default): the points of a chunk are profiled together on stacked
         arrays (:mod:`cevns.scan.batched`), the fast path; ``"pointwise"``: one point after the
         other, each warm-started from its neighbour. Both converge to ``EDM < 1e-9``; their
-        ``−2Δln L`` agree to ≲ 1e-6 (tested). The method is part of the scan's hash.
+        ``−2Δln L`` agree to ≲ 1e-6 where it is below 50 (the region of intervals and
+        contours); far outside, either may stop in another local minimum of the nuisances.
+        The method is part of the scan's hash.
     """
     model = likelihood.model
     grid.validate(model.parameter_names, model.bounds)
