@@ -3,11 +3,14 @@ joint COHERENT analysis (the release folders come from tests/conftest.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from cevns.scan import CompiledModel, Profiler, ScanGrid, run_scan
+from cevns.scan.engine import FC_LEVELS, fc_statistic
 from cevns.stats import BinnedLikelihood
 from cevns.stats.model import (
     BinnedModel,
@@ -75,3 +78,35 @@ def joint(csi_dir: Path, lar_dir: Path):  # type: ignore[no-untyped-def]
     from cevns.experiments.joint import build_joint
 
     return build_joint(csi_dir, lar_dir)
+
+
+def fc_coverage(model: BinnedModel, truth_values: Mapping[str, float], n_toys: int,
+                n_pseudo: int, seed: int) -> dict[float, float]:
+    """Coverage of the engine's Feldman–Cousins critical values at one true point.
+
+    The critical values come from ``n_toys`` seeded toys of a one-point scan whose observed
+    data are the Asimov expectation of the truth; ``n_pseudo`` independent pseudo-experiments
+    (seed ``seed + 1000``) then give the fraction with ``t(truth) ≤ t_c`` at every FC level.
+    Parametric templates are held at the truth for the pseudo-experiments' statistic.
+    """
+    truth = model.vector(dict(truth_values))
+    asimov = model.expected(truth)
+    grid = ScanGrid.from_points(list(truth_values), [list(truth_values.values())])
+    result = run_scan(BinnedLikelihood(model, asimov), grid, fc_toys=n_toys, seed=seed)
+    crit = result.fc_critical[0]  # type: ignore[index]
+    compiled = CompiledModel(model)
+    compiled.set_templates(truth_values)
+    prof = Profiler(compiled, asimov)
+    rng = np.random.default_rng(seed + 1000)
+    t = np.empty(n_pseudo)
+    for i in range(n_pseudo):
+        counts = rng.poisson(asimov).astype(float)
+        aux = rng.normal(truth[model.constrained_index], model.constraint_sigma)
+        t[i] = fc_statistic(prof.with_data(counts, aux), truth, [0])
+    return {lv: float(np.mean(t <= c)) for lv, c in zip(FC_LEVELS, crit, strict=True)}
+
+
+@pytest.fixture(scope="session")
+def coverage_of_fc() -> Callable[..., dict[float, float]]:
+    """:func:`fc_coverage`, for the coverage tests of the scalar and template parameters."""
+    return fc_coverage

@@ -14,11 +14,12 @@ Tolerance here: 300 toys and 300 pseudo-experiments per true value (binomial err
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
-from cevns.scan import CompiledModel, Profiler, ScanGrid, run_scan
-from cevns.scan.engine import FC_LEVELS, fc_statistic
+from cevns.scan import ScanGrid, run_scan
 from cevns.stats import BinnedLikelihood
 from cevns.stats.model import BinnedModel, NormFactor, Parameter, Sample
 
@@ -34,28 +35,11 @@ def boundary_model() -> BinnedModel:
     )
 
 
-def coverage(mu_true: float, n_toys: int, n_pseudo: int, seed: int) -> dict[float, float]:
-    """Coverage of the FC set at ``mu_true`` for every level of :data:`FC_LEVELS`."""
-    model = boundary_model()
-    truth = model.vector({"mu": mu_true})
-    asimov = model.expected(truth)
-    lik = BinnedLikelihood(model, asimov)
-    result = run_scan(lik, ScanGrid.from_points(["mu"], [[mu_true]]), fc_toys=n_toys,
-                      seed=seed)
-    crit = result.fc_critical[0]  # type: ignore[index]
-    prof = Profiler(CompiledModel(model), asimov)
-    rng = np.random.default_rng(seed + 1000)
-    t = np.empty(n_pseudo)
-    for i in range(n_pseudo):
-        counts = rng.poisson(asimov).astype(float)
-        aux = rng.normal(truth[model.constrained_index], model.constraint_sigma)
-        t[i] = fc_statistic(prof.with_data(counts, aux), truth, [0])
-    return {lv: float(np.mean(t <= c)) for lv, c in zip(FC_LEVELS, crit, strict=True)}
-
-
 @pytest.mark.parametrize("mu_true", [0.0, 0.3, 1.0])
-def test_fc_coverage_near_the_boundary(mu_true: float) -> None:
-    cov = coverage(mu_true, 300, 300, seed=11)
+def test_fc_coverage_near_the_boundary(
+    mu_true: float, coverage_of_fc: Callable[..., dict[float, float]]
+) -> None:
+    cov = coverage_of_fc(boundary_model(), {"mu": mu_true}, 300, 300, seed=11)
     assert cov[0.90] == pytest.approx(0.90, abs=0.06)
     assert cov[0.6827] == pytest.approx(0.6827, abs=0.08)
 

@@ -16,11 +16,13 @@ of the engine (batched Newton profiles on nodes spanning the range, then Brent's
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
 from cevns.scan import CompiledModel, Profiler, ScanGrid, run_scan
-from cevns.scan.engine import FC_LEVELS, fc_statistic
+from cevns.scan.engine import fc_statistic
 from cevns.stats import BinnedLikelihood, fit
 from cevns.stats.model import BinnedModel, NormFactor, Parameter, Sample
 from cevns.stats.templates import QuadraticTemplate
@@ -59,26 +61,11 @@ def test_template_statistic_equals_independent_minuit_fits() -> None:
         assert t == pytest.approx(2.0 * (fixed.nll - min(free.nll, fixed.nll)), abs=1e-4)
 
 
-def coverage(m_true: float, n_toys: int, n_pseudo: int, seed: int) -> dict[float, float]:
-    model = moment_model()
-    truth = model.vector({"m": m_true})
-    asimov = model.expected(truth)
-    result = run_scan(BinnedLikelihood(model, asimov),
-                      ScanGrid.from_points(["m"], [[m_true]]), fc_toys=n_toys, seed=seed)
-    crit = result.fc_critical[0]  # type: ignore[index]
-    prof = _profiler(model, asimov, m_true)
-    rng = np.random.default_rng(seed + 1000)
-    t = np.empty(n_pseudo)
-    for i in range(n_pseudo):
-        counts = rng.poisson(asimov).astype(float)
-        aux = rng.normal(truth[model.constrained_index], model.constraint_sigma)
-        t[i] = fc_statistic(prof.with_data(counts, aux), truth, [0])
-    return {lv: float(np.mean(t <= c)) for lv, c in zip(FC_LEVELS, crit, strict=True)}
-
-
 @pytest.mark.parametrize("m_true", [0.0, 0.5, 1.0])
-def test_fc_coverage_of_a_template_parameter(m_true: float) -> None:
-    cov = coverage(m_true, 200, 200, seed=17)
+def test_fc_coverage_of_a_template_parameter(
+    m_true: float, coverage_of_fc: Callable[..., dict[float, float]]
+) -> None:
+    cov = coverage_of_fc(moment_model(), {"m": m_true}, 200, 200, seed=17)
     assert cov[0.90] == pytest.approx(0.90, abs=0.07)
     assert cov[0.6827] == pytest.approx(0.6827, abs=0.09)
 
