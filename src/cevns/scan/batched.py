@@ -28,13 +28,13 @@ from typing import Any
 import numpy as np
 
 from cevns.scan.compiled import _CODE4, _EXP, _LIN, _NF, CompiledModel
+from cevns.scan.profiler import _TINY, poisson_data_terms
 from cevns.stats.model import floor_scale, pchip_evaluate
 from cevns.stats.templates import evaluate_many
 from cevns.types import FloatArray
 
 __all__ = ["BatchFit", "BatchProfiler", "BatchedModel"]
 
-_TINY = 1e-300
 
 
 @dataclass(frozen=True)
@@ -394,15 +394,9 @@ class BatchProfiler:
     def __init__(self, model: CompiledModel, observed: FloatArray,
                  auxiliary: FloatArray | None = None, edm_tol: float = 1e-9) -> None:
         self.model = model
-        self.observed = np.ravel(np.asarray(observed, dtype=np.float64))
-        if self.observed.size != model.n_bins:
-            raise ValueError(f"observed: need {model.n_bins} counts, got {self.observed.size}")
-        self._pos = self.observed > 0
-        n_pos = self.observed[self._pos]
-        self._obs_pos = n_pos
-        self._saturated = float(np.sum(n_pos - n_pos * np.log(n_pos)))
-        self.auxiliary = (model.constraint_mean.copy() if auxiliary is None
-                          else np.asarray(auxiliary, dtype=np.float64))
+        self.observed, self._pos, self._saturated, self.auxiliary = poisson_data_terms(
+            model, observed, auxiliary)
+        self._obs_pos = self.observed[self._pos]
         self._cidx = model.constrained_index
         self._inv_var = 1.0 / model.constraint_sigma**2
         self.edm_tol = edm_tol

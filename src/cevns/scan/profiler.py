@@ -30,6 +30,22 @@ _TINY = 1e-300
 STATUS = {0: "newton", 1: "lbfgsb", 2: "minuit", 3: "failed"}
 
 
+def poisson_data_terms(model: CompiledModel, observed: FloatArray, auxiliary: FloatArray | None
+                       ) -> tuple[FloatArray, np.ndarray, float, FloatArray]:
+    """The data side of ``−ln L``: observed counts (checked against the model's bins), the mask
+    of bins with counts, the saturated constant ``Σ (n − n ln n)`` over them, and the auxiliary
+    data of the constraints (their means when ``auxiliary`` is None)."""
+    counts = np.ravel(np.asarray(observed, dtype=np.float64))
+    if counts.size != model.n_bins:
+        raise ValueError(f"observed: need {model.n_bins} counts, got {counts.size}")
+    positive = counts > 0
+    n_pos = counts[positive]
+    saturated = float(np.sum(n_pos - n_pos * np.log(n_pos)))
+    aux = (model.constraint_mean.copy() if auxiliary is None
+           else np.asarray(auxiliary, dtype=np.float64))
+    return counts, positive, saturated, aux
+
+
 @dataclass(frozen=True)
 class PointFit:
     """Result of one profile fit: parameter vector, ``−ln L``, status code, iterations, EDM."""
@@ -64,14 +80,8 @@ class Profiler:
         edm_tol: float = 1e-9,
     ) -> None:
         self.model = model
-        self.observed = np.ravel(np.asarray(observed, dtype=np.float64))
-        if self.observed.size != model.n_bins:
-            raise ValueError(f"observed: need {model.n_bins} counts, got {self.observed.size}")
-        self._pos = self.observed > 0
-        n_pos = self.observed[self._pos]
-        self._saturated = float(np.sum(n_pos - n_pos * np.log(n_pos)))
-        self.auxiliary = (model.constraint_mean.copy() if auxiliary is None
-                          else np.asarray(auxiliary, dtype=np.float64))
+        self.observed, self._pos, self._saturated, self.auxiliary = poisson_data_terms(
+            model, observed, auxiliary)
         self._cidx = model.constrained_index
         self._inv_var = 1.0 / model.constraint_sigma**2
         self.edm_tol = edm_tol
