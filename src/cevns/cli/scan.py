@@ -137,17 +137,6 @@ def _parse_null(items: Sequence[str]) -> dict[str, float]:
     return out
 
 
-def _finite(obj: Any) -> Any:
-    """NaN/inf → None, recursively (JSON has no NaN)."""
-    if isinstance(obj, float):
-        return obj if obj == obj and abs(obj) != float("inf") else None
-    if isinstance(obj, dict):
-        return {k: _finite(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_finite(v) for v in obj]
-    return obj
-
-
 def _expected_table(doc: dict[str, Any]) -> Table:
     level = float(doc["level"]) * 100
     table = Table(title=f"expected {level:.4g} % CL upper limits on {doc['parameter']} "
@@ -276,13 +265,15 @@ def register(app: typer.Typer) -> None:
         wall = time.perf_counter() - start
         written = [result.to_csv(out / "scan.csv"), result.to_json(out / "scan.json")]
         if sensitivity is not None:
+            from cevns.cli.errors import to_json
             from cevns.scan.results import _atomic_write
             from cevns.scan.sensitivity import upper_limits
 
             doc = {"parameter": grid.names[0], "null": null_point, **sensitivity.as_dict(),
                    "observed": upper_limits(grid, result.delta_chi2, cl).tolist()}
             written.append(_atomic_write(out / "expected.json",
-                                         json.dumps(_finite(doc), indent=1).encode()))
+                                         to_json(doc, what="expected limits",
+                                                 non_finite_as_null=True, indent=1).encode()))
         if importlib.util.find_spec("pyarrow") is not None:  # Parquet is an optional extra
             written.append(result.to_parquet(out / "scan.parquet"))
         if plot:
@@ -293,8 +284,7 @@ def register(app: typer.Typer) -> None:
         summary["analysis"] = ana.name
         summary["data_version"] = ana.data_version
         if sensitivity is not None:
-            summary["expected"] = _finite(json.loads(
-                (out / "expected.json").read_text()))
+            summary["expected"] = json.loads((out / "expected.json").read_text())
         if as_json:
             typer.echo(json.dumps(summary, indent=1))
             return
