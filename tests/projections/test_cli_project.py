@@ -52,11 +52,29 @@ def test_table_for_a_model_parameter_with_toys() -> None:
     (["project", "ge-mini", "--measure", "sin2"], "measure: unknown parameter 'sin2'"),
     (["project", "ge-mini", "--param", "x"], "--param: expected NAME=VALUE"),
     (["project", "ge-mini", "--plan", "mars"], "plan: unknown plan 'mars'"),
-    (["project", "ess-ge", "ess-xe", "--measure", "sin2_theta_w", "--toys", "2"],
-     "--toys: toys of several set-ups fitted together are not supported"),
 ])
 def test_bad_input_is_one_line(args: list[str], message: str) -> None:
     res = runner.invoke(app, args)
     assert res.exit_code != 0
     assert message in res.output
     assert "Traceback" not in res.output
+
+
+def test_several_setups_with_toys_and_pulls(tmp_path: Path) -> None:
+    """Two ESS detectors fitted together: toy bands, and the pulls and impacts with the flux
+    shared (one ``flux`` nuisance, the backgrounds per detector); the ranking figure beside
+    the projection figure."""
+    res = runner.invoke(app, ["project", "ess-ge", "ess-xe", "--measure", "sin2_theta_w",
+                              "--exposure", "1", "--toys", "2", "--pulls",
+                              "--plot", str(tmp_path / "ess.png"), "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert len(doc["toys"]["half_width"]) == 1
+    ranking = doc["pulls_impacts"]
+    names = [n["name"] for n in ranking["nuisances"]]
+    assert names.count("flux") == 1 and "ess-ge/ss_norm" in names
+    assert ranking["data"] == "asimov" and ranking["poi"] == "sin2_theta_w"
+    assert {p.name for p in tmp_path.iterdir()} >= {"ess.png", "ess-impacts.png"}
+    res = runner.invoke(app, ["project", "ge-mini", "--exposure", "1", "--pulls-seed", "3"])
+    assert res.exit_code == 0, res.output
+    assert "pulls and impacts on mu" in res.output and "toy, seed 3" in res.output

@@ -1,7 +1,8 @@
 """``cevns project``: expected sensitivity of future detectors for a run plan, versus exposure.
 
 ``cevns project SETUP [SETUP ...] [--plan PLAN] [--measure cross_section|PARAMETER]
-[--exposure LO:HI:N] [--toys N --workers N|--dask] [--plot TARGET] [--json]``
+[--exposure LO:HI:N] [--toys N --workers N|--dask] [--pulls [--pulls-seed N]] [--plot TARGET]
+[--json]``
 
 SETUP is a projection set-up (``cevns project --list`` shows them: a detector file with its
 background model and systematics) or the path of one; PLAN is a run plan (built-in or a TOML
@@ -10,7 +11,10 @@ path; default: the set-up's). The exposure factors scale every period of the pla
 significance and cross-section precision with the nuisance ranking; a model parameter
 (``sin2_theta_w``, ``r_n``, ``eps_uV_ee``, ``g_zp``, ``mu_numu``, ...) gives its expected
 68 % and 90 % CL intervals. Several SETUPs are fitted together (one facility, several
-targets) with the flux shared.
+targets) with the flux shared, toys included. ``--pulls`` adds the post-fit pulls,
+constraints and impacts of every nuisance at the largest exposure (Asimov data, or one seeded
+toy with ``--pulls-seed``) to the table, the JSON and, with ``--plot``, the ranking figure
+(``impacts.{pdf,svg,png}`` in a folder, ``NAME-impacts.*`` beside a file).
 """
 
 from __future__ import annotations
@@ -112,6 +116,13 @@ def register(app: typer.Typer) -> None:
         plot: Annotated[Path | None, typer.Option(
             "--plot", help="Write the precision-versus-exposure figure (folder or file).")
         ] = None,
+        pulls: Annotated[bool, typer.Option(
+            "--pulls", help="Post-fit pulls, constraints and impacts of every nuisance at "
+                            "the largest exposure (the ranking; figure with --plot).")
+        ] = False,
+        pulls_seed: Annotated[int | None, typer.Option(
+            "--pulls-seed", help="Pulls and impacts on one seeded toy instead of the Asimov "
+                                 "data (implies --pulls).")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
         list_all: Annotated[bool, typer.Option(
             "--list", help="List the projection set-ups and run plans.")] = False,
@@ -125,6 +136,8 @@ def register(app: typer.Typer) -> None:
           cevns project naivete-3t3 --exposure 1 --toys 1000 --workers 2
           cevns project coh-ar-750 --measure eps_uV_ee --exposure 1
           cevns project ess-csi ess-ge ess-xe --measure sin2_theta_w --exposure 1
+          cevns project ess-ge ess-xe --measure sin2_theta_w --exposure 1 --toys 50
+          cevns project coh-ar-750 --exposure 1 --pulls --plot out/
         """
         from cevns import units as u
         from cevns.projections import (
@@ -133,7 +146,11 @@ def register(app: typer.Typer) -> None:
             load_setup,
             model_for_parameter,
         )
-        from cevns.projections.projection import combined_model_intervals
+        from cevns.projections.projection import (
+            combined_interval_toys,
+            combined_model_intervals,
+            projected_pulls_impacts,
+        )
 
         console = Console(stderr=as_json)
         if list_all:
@@ -145,6 +162,7 @@ def register(app: typer.Typer) -> None:
             raise ValueError(f"--toys/--workers: need toys ≥ 0 and workers ≥ 1, got {toys}, "
                              f"{workers}")
         scales = _exposures(exposure)
+        executor = "dask" if dask else ("processes" if workers > 1 else "serial")
         loaded = [load_setup(s) for s in setups]
         run_plan = load_plan(plan or loaded[0].plan)
         projections = {s.name: Projection(s, run_plan) for s in loaded}
@@ -158,7 +176,6 @@ def register(app: typer.Typer) -> None:
             proj = next(iter(projections.values()))
             points = proj.asimov(scales)
             if toys:
-                executor = "dask" if dask else ("processes" if workers > 1 else "serial")
                 bands = proj.toys(scales, n_toys=toys, seed=seed, executor=executor,
                                   workers=workers)
         else:
@@ -168,19 +185,27 @@ def register(app: typer.Typer) -> None:
                 proj = next(iter(projections.values()))
                 points = proj.model_intervals(model, measure, scales)
                 if toys:
-                    executor = "dask" if dask else ("processes" if workers > 1 else "serial")
                     interval_bands = proj.interval_toys(model, measure, scales, n_toys=toys,
                                                         seed=seed, executor=executor,
                                                         workers=workers)
             else:
-                if toys:
-                    raise ValueError("--toys: toys of several set-ups fitted together are not "
-                                     "supported; give one SETUP")
                 points = combined_model_intervals(projections, model, measure, scales)
+                if toys:
+                    interval_bands = combined_interval_toys(
+                        projections, model, measure, scales, n_toys=toys, seed=seed,
+                        executor=executor, workers=workers)
+        ranking = None
+        if pulls or pulls_seed is not None:
+            ranking = projected_pulls_impacts(
+                projections, float(scales[-1]), model=None if measure == "cross_section"
+                else model, poi=None if measure == "cross_section" else measure,
+                seed=pulls_seed)
         names = [s.name for s in loaded]
         doc: dict[str, Any] = {"setups": names, "plan": run_plan.name,
                "plan_periods": run_plan.describe(), "measure": measure,
                "points": [p.as_dict() for p in points]}
+        if ranking is not None:
+            doc["pulls_impacts"] = {"scale": float(scales[-1]), **ranking.as_dict()}
         if bands is not None:
             doc["toys"] = bands.as_dict()
         if interval_bands is not None:
@@ -196,6 +221,16 @@ def register(app: typer.Typer) -> None:
                                     title=title,
                                     provenance=Provenance(
                                         description=f"projected {measure} versus exposure"))
+            if ranking is not None:
+                from cevns.plotting.impacts import plot_impacts
+
+                beside = plot if plot.suffix == "" else plot.with_name(
+                    f"{plot.stem}-impacts{plot.suffix}")
+                written += plot_impacts(ranking, beside, title=f"{title}: {measure}, "
+                                        f"exposure factor {float(scales[-1]):.3g} "
+                                        f"({ranking.data})",
+                                        provenance=Provenance(
+                                            description=f"nuisance ranking of {measure}"))
         if as_json:
             typer.echo(json.dumps(doc, indent=1))
             return
@@ -235,6 +270,8 @@ def register(app: typer.Typer) -> None:
             last = points[-1]
             console.print("what limits it at the largest exposure (impact on σ/σ): " + ", ".join(
                 f"{k} {100 * v:.2g} %" for k, v in last.impacts.items()))
+        if ranking is not None:
+            console.print(_ranking_table(ranking, float(scales[-1])))
         for path in written:
             console.print(f"wrote {path}")
 
@@ -244,3 +281,21 @@ def _fmt(interval: tuple[float | None, float | None] | None) -> str:
         return "—"
     lo, hi = interval
     return (f"[{'…' if lo is None else f'{lo:.4g}'}, {'…' if hi is None else f'{hi:.4g}'}]")
+
+
+def _ranking_table(ranking: Any, scale: float) -> Table:
+    table = Table(title=f"pulls and impacts on {ranking.poi} at exposure factor {scale:.3g} "
+                        f"({ranking.data}; {ranking.poi} = {ranking.poi_value:.4g} ± "
+                        f"{ranking.poi_error:.2g})")
+    for col in ("nuisance", "pull", "constraint", "impact +1σ", "impact −1σ",
+                "pre-fit +1σ", "pre-fit −1σ"):
+        table.add_column(col, justify="right")
+    for n in ranking.nuisances:
+        table.add_row(n.name, _num(n.pull), _num(n.constraint), f"{n.impact_up:+.3g}",
+                      f"{n.impact_down:+.3g}", _num(n.prefit_impact_up, "+.3g"),
+                      _num(n.prefit_impact_down, "+.3g"))
+    return table
+
+
+def _num(value: float | None, fmt: str = ".3g") -> str:
+    return "—" if value is None else format(value, fmt)

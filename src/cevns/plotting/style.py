@@ -24,6 +24,7 @@ __all__ = [
     "COMPONENT_LABELS",
     "DATA_COLOUR",
     "FLAVOUR_COLOURS",
+    "IMPACT_COLOURS",
     "RC_PARAMS",
     "TOTAL_COLOUR",
     "analysis_title",
@@ -73,6 +74,9 @@ FLAVOUR_COLOURS: dict[Flavour, str] = {
 
 #: Fill colours of 1σ / 2σ bands (expected-limit "Brazil" bands and intervals).
 BAND_COLOURS: dict[str, str] = {"1sigma": "#00CC00", "2sigma": "#FFEE00", "interval": "#0072B2"}
+
+#: Nuisance ranking: shift of the parameter of interest for a nuisance at +1σ / −1σ.
+IMPACT_COLOURS: dict[str, str] = {"up": "#D55E00", "down": "#0072B2"}
 
 #: Fallback colours for components without an entry (assigned in order of appearance).
 _EXTRA_COLOURS: tuple[str, ...] = ("#D55E00", "#56B4E9", "#F0E442", "#882255", "#44AA99")

@@ -26,7 +26,7 @@ experiments (seeded, run on the scan engine's executors) give the median and the
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,12 +49,14 @@ from ..stats.model import (
 )
 from ..stats.templates import InterpolatedTemplate, QuadraticTemplate
 from ..types import FloatArray
+from .impacts import PullsImpacts, pulls_and_impacts, toy_data
 from .plan import RunPlan
 from .setup import ProjectionSetup
 
 __all__ = ["IntervalBands", "Projection", "ProjectionPoint", "ToyBands",
-           "combined_model_intervals",
-           "exposure_scales", "model_for_parameter", "profile_intervals"]
+           "combined_interval_toys", "combined_model_intervals",
+           "exposure_scales", "model_for_parameter", "profile_intervals",
+           "projected_pulls_impacts"]
 
 #: Name of the CEvNS signal strength (cross section relative to the Standard Model).
 MU = "mu"
@@ -243,6 +245,69 @@ def _interval_toy_chunk(payload: _IntervalToyPayload, index: int) -> bytes:
         lo, hi = _interval(values, 2.0 * (nll - nll.min()), threshold)
         out[k] = (math.nan if lo is None else lo, math.nan if hi is None else hi)
     return out.tobytes()
+
+
+def _interval_toys(
+    build: Callable[[float], BinnedModel],
+    poi: str,
+    truth: float,
+    scales: Sequence[float] | FloatArray,
+    *,
+    n_toys: int,
+    seed: int,
+    level: float,
+    executor: str,
+    workers: int,
+    chunk: int,
+    scheduler: str | None,
+) -> IntervalBands:
+    """Toy bands of the interval of ``poi`` for the binned model ``build(scale)`` of each
+    exposure (one detector or several combined: every toy draws the Poisson counts of all
+    bins and one auxiliary value per constrained nuisance, so a shared nuisance is drawn
+    once per toy); chunks run on :func:`cevns.scan.engine.map_chunks`."""
+    if n_toys < 1 or chunk < 1:
+        raise ValueError(f"n_toys: need n_toys >= 1 and chunk >= 1, got {n_toys}, {chunk}")
+    if not 0 < level < 1:
+        raise ValueError(f"level: must be in (0, 1), got {level}")
+    chunk = min(chunk, n_toys)
+    n_chunks = -(-n_toys // chunk)
+    scale_values = np.asarray(scales, dtype=np.float64)
+    models, expected, starts, grids = [], [], [], []
+    index = 0
+    lower = -math.inf
+    for s in scale_values:
+        binned = build(float(s))
+        comp = CompiledModel(binned)
+        index = binned.index(poi)
+        lower = float(comp.lower[index])
+        x0 = binned.init.copy()
+        x0[index] = truth
+        comp.set_templates({poi: truth})
+        nu = comp.expected(x0)
+        grids.append(_scan_values(poi, comp, Profiler(comp, nu), x0, index, None))
+        comp.set_templates({poi: truth})
+        models.append(comp)
+        expected.append(nu)
+        starts.append(x0)
+    payload = _IntervalToyPayload(tuple(models), tuple(expected), tuple(starts),
+                                  tuple(grids), poi, index, level, chunk, n_chunks,
+                                  int(seed))
+    blobs = map_chunks(_interval_toy_chunk, payload, range(n_chunks * scale_values.size),
+                       executor=executor, workers=workers, scheduler=scheduler)
+    widths, uppers, opened = [], [], []
+    for j in range(scale_values.size):
+        rows = np.concatenate([np.frombuffer(blobs[j * n_chunks + i]).reshape(-1, 2)
+                               for i in range(n_chunks)])[:n_toys]
+        if truth <= lower:
+            rows[:, 0] = np.where(np.isnan(rows[:, 0]), lower, rows[:, 0])
+        ok = np.all(np.isfinite(rows), axis=1)
+        opened.append(1.0 - float(ok.mean()))
+        half = (rows[ok, 1] - rows[ok, 0]) / 2
+        empty = np.full(len(BAND_QUANTILES), math.nan)
+        widths.append(np.quantile(half, BAND_QUANTILES) if half.size else empty)
+        uppers.append(np.quantile(rows[ok, 1], BAND_QUANTILES) if half.size else empty)
+    return IntervalBands(scale_values, np.array(widths), np.array(uppers),
+                         np.array(opened), level, n_toys, int(seed))
 
 
 def _fisher(model: CompiledModel, x: FloatArray) -> FloatArray:
@@ -454,51 +519,11 @@ class Projection:
         seeded toys (each toy profiled over the Asimov scan grid of its exposure) on the scan
         engine's executors; a toy lower end at the truth on a physical boundary counts as
         that boundary."""
-        if n_toys < 1 or chunk < 1:
-            raise ValueError(f"n_toys: need n_toys >= 1 and chunk >= 1, got {n_toys}, {chunk}")
-        if not 0 < level < 1:
-            raise ValueError(f"level: must be in (0, 1), got {level}")
-        chunk = min(chunk, n_toys)
-        n_chunks = -(-n_toys // chunk)
         template = self.signal_template(model, poi)
-        truth = float(model.values()[poi])
-        scale_values = np.asarray(scales, dtype=np.float64)
-        models, expected, starts, grids = [], [], [], []
-        index = 0
-        lower = -math.inf
-        for s in scale_values:
-            binned = self.binned_model(float(s), template=template, model=model, poi=poi)
-            comp = CompiledModel(binned)
-            index = binned.index(poi)
-            lower = float(comp.lower[index])
-            x0 = binned.init.copy()
-            x0[index] = truth
-            comp.set_templates({poi: truth})
-            nu = comp.expected(x0)
-            grids.append(_scan_values(poi, comp, Profiler(comp, nu), x0, index, None))
-            comp.set_templates({poi: truth})
-            models.append(comp)
-            expected.append(nu)
-            starts.append(x0)
-        payload = _IntervalToyPayload(tuple(models), tuple(expected), tuple(starts),
-                                      tuple(grids), poi, index, level, chunk, n_chunks,
-                                      int(seed))
-        blobs = map_chunks(_interval_toy_chunk, payload, range(n_chunks * scale_values.size),
-                           executor=executor, workers=workers, scheduler=scheduler)
-        widths, uppers, opened = [], [], []
-        for j in range(scale_values.size):
-            rows = np.concatenate([np.frombuffer(blobs[j * n_chunks + i]).reshape(-1, 2)
-                                   for i in range(n_chunks)])[:n_toys]
-            if truth <= lower:
-                rows[:, 0] = np.where(np.isnan(rows[:, 0]), lower, rows[:, 0])
-            ok = np.all(np.isfinite(rows), axis=1)
-            opened.append(1.0 - float(ok.mean()))
-            half = (rows[ok, 1] - rows[ok, 0]) / 2
-            empty = np.full(len(BAND_QUANTILES), math.nan)
-            widths.append(np.quantile(half, BAND_QUANTILES) if half.size else empty)
-            uppers.append(np.quantile(rows[ok, 1], BAND_QUANTILES) if half.size else empty)
-        return IntervalBands(scale_values, np.array(widths), np.array(uppers),
-                             np.array(opened), level, n_toys, int(seed))
+        return _interval_toys(
+            lambda s: self.binned_model(s, template=template, model=model, poi=poi),
+            poi, float(model.values()[poi]), scales, n_toys=n_toys, seed=seed, level=level,
+            executor=executor, workers=workers, chunk=chunk, scheduler=scheduler)
 
     # ------------------------------------------------------------------ toys
     def toys(
@@ -678,6 +703,78 @@ def combined_model_intervals(
                   sum(t[2] for t in totals))
         out.append(_point(first.plan, float(s), summed, intervals, levels))
     return out
+
+def combined_interval_toys(
+    projections: Mapping[str, Projection],
+    model: Any,
+    poi: str,
+    scales: Sequence[float] | FloatArray,
+    *,
+    shared: Sequence[str] = ("flux",),
+    n_toys: int = 200,
+    seed: int = 0,
+    level: float = 0.6827,
+    executor: str = "serial",
+    workers: int = 1,
+    chunk: int = 20,
+    scheduler: str | None = None,
+) -> IntervalBands:
+    """Toy bands of the interval of ``poi`` from several detectors fitted together (the
+    likelihood of :func:`combined_model_intervals`): each toy draws every detector's counts
+    and one auxiliary value of each ``shared`` nuisance (the flux is the same for all
+    detectors, so a toy moves all of them together), seeded per (seed, exposure, chunk) and
+    run on the scan engine's executors; the result does not depend on the executor."""
+    if not projections:
+        raise ValueError("projections: need at least one detector")
+    templates = {k: p.signal_template(model, poi) for k, p in projections.items()}
+
+    def build(s: float) -> BinnedModel:
+        channels = {k: p.binned_model(s, template=templates[k], model=model, poi=poi)
+                    for k, p in projections.items()}
+        return combine_models(channels, shared=[poi, *shared])[0]
+
+    return _interval_toys(build, poi, float(model.values()[poi]), scales, n_toys=n_toys,
+                          seed=seed, level=level, executor=executor, workers=workers,
+                          chunk=chunk, scheduler=scheduler)
+
+
+def projected_pulls_impacts(
+    projections: Mapping[str, Projection],
+    scale: float,
+    *,
+    model: Any = None,
+    poi: str | None = None,
+    shared: Sequence[str] = ("flux",),
+    seed: int | None = None,
+) -> PullsImpacts:
+    """Post-fit pulls, constraints and impacts (:mod:`cevns.projections.impacts`) at exposure
+    factor ``scale``: of the CEvNS signal strength for one detector (``model`` None), or of
+    the model parameter ``poi`` for one or several detectors fitted together with the
+    ``shared`` nuisances common. The data are the Asimov data set, or one seeded toy (Poisson
+    counts and auxiliary measurements) with ``seed``."""
+    if not projections:
+        raise ValueError("projections: need at least one detector")
+    if model is None:
+        if len(projections) > 1:
+            raise ValueError("projections: the cross section is per detector; give one, or a "
+                             "model parameter to fit several together")
+        binned = next(iter(projections.values())).binned_model(scale)
+        name, truth = MU, 1.0
+    else:
+        if poi is None:
+            raise ValueError("poi: name the model parameter of interest")
+        templates = {k: p.signal_template(model, poi) for k, p in projections.items()}
+        channels = {k: p.binned_model(scale, template=templates[k], model=model, poi=poi)
+                    for k, p in projections.items()}
+        binned = (next(iter(channels.values())) if len(channels) == 1
+                  else combine_models(channels, shared=[poi, *shared])[0])
+        name, truth = poi, float(model.values()[poi])
+    if seed is None:
+        return pulls_and_impacts(binned, name, truth={name: truth})
+    counts, aux = toy_data(binned, binned.vector({name: truth}), seed)
+    return pulls_and_impacts(binned, name, truth={name: truth}, observed=counts,
+                             auxiliary=aux, data=f"toy, seed {seed}")
+
 
 def _interval(x: FloatArray, q: FloatArray, level: float) -> tuple[float | None, float | None]:
     """The connected set ``q ≤ level`` around the minimum (NSI and charge radii have a second,
