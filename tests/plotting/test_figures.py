@@ -13,6 +13,7 @@ with ``CEVNS_UPDATE_BASELINES=1``), then look at every changed PNG before commit
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 from collections.abc import Callable
@@ -130,6 +131,58 @@ def _case_profile() -> Any:
                           title="Profile test")
 
 
+def _exposure_points() -> list[Any]:
+    """Fixed projection points: σ/σ = √(stat²/x + 0.05²), Z ∝ √x on six exposures."""
+    from cevns import units as u
+    from cevns.projections.projection import ProjectionPoint
+
+    points = []
+    for x in np.geomspace(1.0, 300.0, 6):
+        stat = 0.4 / math.sqrt(x)
+        points.append(ProjectionPoint(
+            scale=float(x), beam_energy=float(x) * u.GWh, protons_on_target=1e22 * x,
+            signal=40.0 * x, steady_state=80.0 * x, beam_neutrons=4.0 * x,
+            significance=2.5 * math.sqrt(x), sigma_mu=math.hypot(stat, 0.05), sigma_stat=stat))
+    return points
+
+
+def _case_exposure() -> Any:
+    from cevns.plotting.exposure import exposure_figure
+    from cevns.projections.projection import ToyBands
+
+    points = _exposure_points()
+    spread = np.array([0.7, 0.85, 1.0, 1.15, 1.35])
+    sigma = np.array([p.sigma_mu for p in points])[:, None] * spread
+    z = np.array([p.significance for p in points])[:, None] * spread[::-1] ** 0.5
+    bands = ToyBands(np.array([p.scale for p in points]), np.sort(z, axis=1), sigma, 100, 0)
+    return exposure_figure(points, bands=bands, title="Exposure test")
+
+
+def _case_exposure_parameter() -> Any:
+    from dataclasses import replace
+
+    from cevns.plotting.exposure import exposure_figure
+
+    points = [replace(p, sigma_mu=0.1 * p.sigma_mu) for p in _exposure_points()]
+    return exposure_figure(points, measure="sin2_theta_w", title="Exposure test")
+
+
+def _case_impacts() -> Any:
+    from cevns.plotting.impacts import impacts_figure
+    from cevns.projections.impacts import NuisanceImpact, PullsImpacts
+
+    rows = (
+        NuisanceImpact("flux", 0.0, 1.0, 0.3, 0.98, 0.3, 0.98, -0.09, 0.11, -0.09, 0.11),
+        NuisanceImpact("det-a/brn_norm", 1.0, 0.26, 0.9, 0.05, -0.38, 0.19, -0.015, 0.016,
+                       -0.24, 0.28),
+        NuisanceImpact("det-a/quenching", 0.0, 1.0, -0.4, 0.7, -0.4, 0.7, 0.008, -0.009,
+                       0.012, -0.013),
+        NuisanceImpact("det-b/ss_norm", 1.0, 0.11, 1.1, 0.1, 0.9, 0.9, -0.002, 0.002,
+                       -0.003, 0.003),
+    )
+    return impacts_figure(PullsImpacts("mu", 1.02, 0.11, "toy, seed 1", rows))
+
+
 CASES: dict[str, Callable[[], Any]] = {
     "prediction_timed": _case_prediction_timed,
     "prediction_untimed": _case_prediction_untimed,
@@ -138,6 +191,9 @@ CASES: dict[str, Callable[[], Any]] = {
     "projection": _case_projection,
     "projection_unitless": _case_projection_unitless,
     "profile": _case_profile,
+    "exposure": _case_exposure,
+    "exposure_parameter": _case_exposure_parameter,
+    "impacts": _case_impacts,
 }
 
 
