@@ -126,14 +126,19 @@ def test_cenns_1ton_nsi_ten_times_cenns_10(argon_3yr: Projection) -> None:
 
 
 def test_ess_multi_target_weak_mixing_angle() -> None:
-    """ESS, three years, cryogenic CsI (10 kg), HPGe (10 kg) and xenon gas (20 kg) fitted
-    together with a shared 10 % flux: σ(sin²θ_W) = 0.014 (68 % CL half-width).
+    """ESS, three years, cryogenic CsI (32 kg), HPGe (10 kg) and xenon gas (20 kg) fitted
+    together with a shared 10 % flux: σ(sin²θ_W) = 0.0139 (68 % CL half-width).
 
     Published comparison: ±0.011 for the ESS detectors of Chattaraj, Majumdar, Papoulias &
-    Srivastava, arXiv:2501.12443, as quoted by a secondary summary of that paper; we could not
-    check the number against the paper's own table, nor its detector masses, thresholds,
-    yield and run time, which differ from our assumed set-ups (0.3 ν/flavour/POT, 5000 h a
-    year). Ratio 1.26. Tolerance: within a factor 1.5.
+    Srivastava, arXiv:2501.12443, as quoted by a secondary summary of that paper. The stored
+    copy of the paper holds only its title, authors, abstract and the start of its
+    introduction: its table of detectors (masses, thresholds, distance), its neutrino yield,
+    run time, flux and background assumptions and its own sin²θ_W number could not be read,
+    and the ESS study it builds on (Baxter et al., JHEP 02 (2020) 123, arXiv:1911.00762) is
+    not stored at all. Ratio 1.26 (ours / quoted). Diagnosis: our combination is limited by
+    the flux normalisation (0.0014 without it, 0.0080 with 5 %, the CsI threshold moves it by
+    0.4 %); the quoted ±0.011 corresponds to a 7-8 % flux normalisation in our set-ups
+    (0.0107 at 7 %, 0.0118 at 8 %). Tolerance: within a factor 1.5.
     """
     projections = {n: _project(n) for n in ("ess-csi", "ess-ge", "ess-xe")}
     point = combined_model_intervals(projections, get_model("weak-angle"), "sin2_theta_w",
@@ -141,6 +146,33 @@ def test_ess_multi_target_weak_mixing_angle() -> None:
     assert point.sigma_mu == pytest.approx(0.011, rel=0.5)
     lo, hi = point.interval["68%"]
     assert lo is not None and hi is not None and lo < 0.23857 < hi
+
+
+def test_ess_cryogenic_csi_twelve_thousand_a_year() -> None:
+    """ESSCEvNS project description (European Research Council grant 101055120, CORDIS):
+    seven undoped CsI crystals, 32 kg at 80 K at the ESS, "about 12 000 CEvNS events per
+    year", with no threshold stated. In our ESS year (5 MW, 5000 h, 0.3 ν/flavour/POT, all
+    assumed) 32 kg of CsI at 20 m give 13 600 recoils above 0.1 keVnr and 12 170 above
+    1 keVnr, so the project's number is consistent with our flux and needs a recoil threshold
+    near 1 keVnr; the ``ess-csi`` file's assumed 1 keVee cut with the CsI[Na] quenching
+    (about 10 keVnr) keeps 2 320. Tolerance: 12 000 lies between our counts above 2 keVnr
+    and above 0.1 keVnr."""
+    from dataclasses import replace as replace_binning
+
+    import numpy as np
+
+    det = load_detector("ess-csi")
+    assert det.mass == pytest.approx(32.0)
+    edges = tuple(np.array([0.0, 0.5, 1, 2, 4, 8, 15, 30]) * u.keV)
+    det = det.with_binning(replace_binning(det.binning, energy_edges=edges))
+
+    def above(threshold: float) -> float:
+        eff = StepEfficiency(threshold * u.keV, variable="recoil_energy")
+        return float(predict(None, det.with_response(efficiency=eff)).total)
+
+    assert above(2.0) < 12000 < above(0.1)
+    assert above(1.0) == pytest.approx(12000, rel=0.05)
+    assert predict(None, load_detector("ess-csi")).total < 12000 / 4
 
 
 def test_ganess_seven_thousand_a_year() -> None:
