@@ -75,6 +75,8 @@ def test_toy_data_is_seeded() -> None:
     c = toy_data(model, model.init, 2)
     np.testing.assert_array_equal(a[0], b[0])
     assert not (np.array_equal(a[0], c[0]) and np.array_equal(a[1], c[1]))
+    with pytest.raises(ValueError, match=r"^seed: must be an integer >= 0"):
+        toy_data(model, model.init, -1)
 
 
 def test_bad_input() -> None:

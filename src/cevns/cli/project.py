@@ -161,6 +161,8 @@ def register(app: typer.Typer) -> None:
         if toys < 0 or workers < 1:
             raise ValueError(f"--toys/--workers: need toys ≥ 0 and workers ≥ 1, got {toys}, "
                              f"{workers}")
+        if pulls_seed is not None and pulls_seed < 0:
+            raise ValueError(f"--pulls-seed: must be an integer >= 0, got {pulls_seed}")
         scales = _exposures(exposure)
         executor = "dask" if dask else ("processes" if workers > 1 else "serial")
         loaded = [load_setup(s) for s in setups]

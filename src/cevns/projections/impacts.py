@@ -88,6 +88,8 @@ class PullsImpacts:
 def toy_data(model: BinnedModel, x: FloatArray, seed: int) -> tuple[FloatArray, FloatArray]:
     """One seeded pseudo-experiment of ``model`` at ``x``: Poisson counts and auxiliary
     measurements drawn from the constraints."""
+    if seed < 0:
+        raise ValueError(f"seed: must be an integer >= 0, got {seed}")
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0x1A9]))
     counts = rng.poisson(model.expected(x)).astype(np.float64)
     aux = rng.normal(x[model.constrained_index], model.constraint_sigma)
