@@ -26,6 +26,8 @@ Modules
     published curve overlaid from a CSV.
 :mod:`cevns.plotting.exposure`
     Projection figures: expected precision and significance versus exposure with toy bands.
+:mod:`cevns.plotting.impacts`
+    The nuisance ranking: post-fit pulls and constraints beside the pre- and post-fit impacts.
 
 Adding a figure
 ---------------
@@ -55,12 +57,14 @@ __all__ = [
     "exclusion_figure",
     "exposure_figure",
     "file_sha256",
+    "impacts_figure",
     "legend_above",
     "new_figure",
     "output_paths",
     "plot_analysis",
     "plot_dark_matter_limits",
     "plot_exposure",
+    "plot_impacts",
     "plot_prediction",
     "plot_projections",
     "plot_scan",
@@ -95,6 +99,8 @@ _WHERE = {
     "exclusion_figure": "scan",
     "exposure_figure": "exposure",
     "plot_exposure": "exposure",
+    "impacts_figure": "impacts",
+    "plot_impacts": "impacts",
     "plot_scan": "scan",
     "read_published_curve": "scan",
     "dark_matter_limit_figure": "darkmatter",
