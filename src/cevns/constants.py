@@ -207,6 +207,20 @@ BR_ETA_TO_GAMMA_GAMMA = Constant(
     0.3936, 0.0018, "", "PDG 2024, Review of Particle Physics, eta summary table: Gamma_1 2gamma"
 )
 
+# --- Cosmology (thermal relic of light dark matter) ------------------------------------
+#: Planck mass √(ħc/G) in MeV (the M_Pl of the freeze-out equations).
+PLANCK_MASS = _codata_constant("Planck mass energy equivalent in GeV", 1e3 * u.MeV, "MeV")
+#: Cold dark-matter density Ω_c h² = 0.120 ± 0.001: Planck 2018 results VI, A&A 641 (2020) A6,
+#: arXiv:1807.06209 (the combined value quoted in the abstract, checked there).
+OMEGA_CDM_H2 = Constant(0.120, 0.001, "", "Planck 2018 VI, A&A 641 (2020) A6, abstract")
+#: Entropy density today s₀ = 2891.2 cm⁻³ (PDG 2024, Astrophysical constants and parameters,
+#: for T₀ = 2.7255 K; not re-read for this file).
+ENTROPY_DENSITY_TODAY = Constant(2891.2, 0.0, "cm^-3", "PDG 2024, Astrophysical constants")
+#: Critical density ρ_c/h² = 1.05371 × 10⁻⁵ GeV cm⁻³ (PDG 2024, Astrophysical constants and
+#: parameters; not re-read for this file).
+CRITICAL_DENSITY_H2 = Constant(1.05371e-2, 0.00002e-2, "MeV cm^-3",
+                               "PDG 2024, Astrophysical constants (1.05371e-5 h^2 GeV cm^-3)")
+
 # --- Derived ---------------------------------------------------------------------
 #: G_F² (ħc)² in cm²/MeV²: turns G_F² M (MeV⁻³) into cm²/MeV.
 GF2_HBARC2 = Constant(
@@ -232,7 +246,9 @@ __all__ = [
     "CHARGED_PION_MASS",
     "CKM_VUD",
     "COULOMB_RADIUS_R0",
+    "CRITICAL_DENSITY_H2",
     "ELECTRON_MASS",
+    "ENTROPY_DENSITY_TODAY",
     "ETA_MASS",
     "FERMI_CONSTANT",
     "FINE_STRUCTURE",
@@ -242,6 +258,8 @@ __all__ = [
     "MUON_MASS",
     "NEUTRAL_PION_MASS",
     "NEUTRON_MASS",
+    "OMEGA_CDM_H2",
+    "PLANCK_MASS",
     "PROTON_MASS",
     "ROUNDED_NUCLEON_MASS",
     "SIN2_THETA_W_LOW_Q",

@@ -16,11 +16,6 @@ from cevns.experiments.csi2021 import build_csi_2021
 from cevns.experiments.csi2021_dm import CsIDarkMatterSearch
 
 
-@pytest.fixture(scope="module")
-def search(csi_dir: Path) -> CsIDarkMatterSearch:
-    return CsIDarkMatterSearch.build(csi_dir)
-
-
 def test_recoil_response_is_the_cevns_response(csi_dir: Path) -> None:
     """Folding the engine's CEvNS recoil spectrum through ``recoil_response`` reproduces the
     CsI 2021 CEvNS prediction per PE bin (the same response chain) to 2e-3 in every bin with

@@ -17,9 +17,10 @@ if TYPE_CHECKING:
 
     from cevns.experiments.csi2021_dm import DarkMatterLimit
 
-__all__ = ["dark_matter_limit_figure", "plot_dark_matter_limits"]
+__all__ = ["benchmark_overlays", "dark_matter_limit_figure", "plot_dark_matter_limits"]
 
 _PUBLISHED_COLOUR = "#D55E00"
+_RELIC_COLOUR = "#009E73"
 
 
 def _limit_axis(limits: Sequence[DarkMatterLimit]) -> tuple[FloatArray, FloatArray, str]:
@@ -37,10 +38,35 @@ def _limit_axis(limits: Sequence[DarkMatterLimit]) -> tuple[FloatArray, FloatArr
     return masses, values, label
 
 
+def benchmark_overlays(limits: Sequence[DarkMatterLimit]
+                       ) -> tuple[FloatArray | None, str, FloatArray | None, str]:
+    """The shipped published curve and relic target that match ``limits``, if any.
+
+    For the dark-photon benchmark (scalar χ, ``m_V = 3 m_χ``, ``α_D = 0.5``) these are the
+    COHERENT CsI limit and the scalar thermal-relic target of arXiv:2110.11453, Fig. 3
+    (:mod:`cevns.darkmatter.published`); otherwise ``(None, "", None, "")``.
+    """
+    from cevns.darkmatter.models import DarkPhoton
+    from cevns.darkmatter.published import published_curve
+
+    if not limits:
+        return None, "", None, ""
+    model = limits[0].model
+    benchmark = (isinstance(model, DarkPhoton) and model.spin == "scalar"
+                 and abs(model.m_v / model.chi_mass - 3.0) < 1e-9 and model.alpha_d == 0.5)
+    if not benchmark:
+        return None, "", None, ""
+    pub, relic = published_curve("coherent-csi-2021"), published_curve("relic-scalar")
+    return pub.as_array(), pub.label, relic.as_array(), relic.label
+
+
 def dark_matter_limit_figure(limits: Sequence[DarkMatterLimit],
                              published: FloatArray | None = None,
-                             published_label: str = "Published") -> Figure:
-    """The 90 % CL upper limit against the χ mass on log–log axes (and a published curve)."""
+                             published_label: str = "Published",
+                             relic: FloatArray | None = None,
+                             relic_label: str = "thermal-relic target") -> Figure:
+    """The 90 % CL upper limit against the χ mass on log–log axes, with a published curve and
+    a thermal-relic target curve (``(n, 2)`` arrays of mass and coupling) if given."""
     from matplotlib.ticker import NullFormatter, ScalarFormatter
 
     masses, values, label = _limit_axis(limits)
@@ -50,12 +76,20 @@ def dark_matter_limit_figure(limits: Sequence[DarkMatterLimit],
                 label=f"90 % CL upper limit ({limits[0].model.label})")
         ax.fill_between(masses, values, np.full_like(values, values.max() * 100), color="grey",
                         alpha=0.15, lw=0)
+        low, high = values.min() / 3, values.max() * 10
         if published is not None:
             ax.plot(published[:, 0], published[:, 1], color=_PUBLISHED_COLOUR, ls="-.",
                     label=published_label)
+        if relic is not None:
+            ax.plot(relic[:, 0], relic[:, 1], color=_RELIC_COLOUR, ls=":", lw=1.5,
+                    label=relic_label)
+            inside = (relic[:, 0] >= masses.min()) & (relic[:, 0] <= masses.max())
+            if np.any(inside):
+                low = min(low, float(relic[inside, 1].min()) / 2)
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_ylim(values.min() / 3, values.max() * 10)
+        ax.set_xlim(masses.min() / 1.1, masses.max() * 1.1)
+        ax.set_ylim(low, high)
         ticks = [t for t in (0.5, 1, 2, 5, 10, 20, 50, 100, 200)
                  if masses.min() <= t <= masses.max()]
         if len(ticks) >= 2:
@@ -71,7 +105,15 @@ def dark_matter_limit_figure(limits: Sequence[DarkMatterLimit],
 def plot_dark_matter_limits(limits: Sequence[DarkMatterLimit], target: str | Path, *,
                             published: FloatArray | None = None,
                             provenance: Provenance | None = None) -> list[Path]:
-    """Write ``dark_matter_limit.{pdf,svg,png}`` into ``target``; returns the PNG paths."""
+    """Write ``dark_matter_limit.{pdf,svg,png}`` into ``target``; returns the PNG paths.
+
+    Without ``published``, the benchmark's shipped published limit and relic target
+    (:func:`benchmark_overlays`) are drawn when the limits are for that benchmark.
+    """
     prov = provenance or Provenance(description="accelerator dark matter: 90 % CL limits")
-    fig = dark_matter_limit_figure(limits, published)
+    pub, pub_label, relic, relic_label = benchmark_overlays(limits)
+    if published is not None:
+        pub, pub_label = published, "Published"
+    fig = dark_matter_limit_figure(limits, pub, pub_label or "Published", relic,
+                                   relic_label or "thermal-relic target")
     return [p for p in save_figure(fig, target, "dark_matter_limit", prov) if p.suffix == ".png"]
