@@ -202,7 +202,9 @@ BR_PI0_TO_GAMMA_GAMMA = Constant(
     0.98823, 0.00034, "", "PDG 2024, Review of Particle Physics, pi0 summary table: Gamma_1 2gamma"
 )
 #: BR(η → γγ), PDG 2024 Review of Particle Physics, η summary table: 39.36 ± 0.18 %. (The η
-#: mass was checked on the PDG live page; this fraction was not shown there and is unchecked.)
+#: mass was checked on the PDG live page; this fraction was not shown there. It agrees with
+#: the direct measurements 39.49 ± 0.17 ± 0.30 % (SATURNE, PRD 53 (1996)) and
+#: 39.86 ± 0.04 ± 0.99 % (BESIII, PRD 104 (2021) 092004), both read in their abstracts.)
 BR_ETA_TO_GAMMA_GAMMA = Constant(
     0.3936, 0.0018, "", "PDG 2024, Review of Particle Physics, eta summary table: Gamma_1 2gamma"
 )

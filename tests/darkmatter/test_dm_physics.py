@@ -209,3 +209,71 @@ def test_flux_invariants(m_chi: float, ratio: float, eps: float) -> None:
         SNS_PI0.yield_per_pot * 2 * float(dark_photon_branching(ratio * m_chi, eps)), rel=1e-9)
     p = flux.time_bin_probabilities(np.array([0.0, 500.0, 1000.0, 6000.0]))
     assert np.all((p >= 0) & (p <= 1 + 1e-12)) and p.sum() <= 1 + 1e-12
+
+
+def test_off_shell_branching_against_direct_integration() -> None:
+    """Off shell (m_V < 2 m_χ): the node sum of dBR(π⁰ → γχχ̄)/ds equals an independent adaptive
+    integral of BR(π⁰ → γV_s) √s Γ(V_s → χχ̄)/(π (s − m_V²)²) over 4m_χ² < s < m_π² (scipy
+    quad, to 1e-4), for scalar and fermion χ; and for a heavy mediator it falls as m_V⁻⁴ (the
+    contact limit, to 2 %)."""
+    from scipy.integrate import quad
+
+    m_pi = float(c.NEUTRAL_PION_MASS)
+    for spin in ("scalar", "fermion"):
+        model = DarkPhoton(20.0, mediator_mass=10.0, epsilon=1e-3, decay="off-shell",
+                           spin=spin)  # type: ignore[arg-type]
+
+        def density(s: float, spin: str = spin) -> float:
+            beta2 = 1 - 4 * 20.0**2 / s
+            width = (0.5 * beta2**1.5 / 12 if spin == "scalar"
+                     else 0.5 * math.sqrt(beta2) * (1 + 2 * 20.0**2 / s) / 3)
+            br = 2 * 1e-6 * (1 - s / m_pi**2) ** 3 * float(c.BR_PI0_TO_GAMMA_GAMMA)
+            return br * s * width / (math.pi * (s - 100.0) ** 2)
+
+        direct = quad(density, 1600.0, m_pi**2, epsabs=0, epsrel=1e-10, limit=200)[0]
+        assert model.production_branching() == pytest.approx(direct, rel=1e-4)
+    heavy = [DarkPhoton(10.0, mediator_mass=m, epsilon=1e-3, decay="off-shell")
+             for m in (2000.0, 4000.0)]
+    ratio = heavy[0].production_branching() / heavy[1].production_branching()
+    assert ratio == pytest.approx(16.0, rel=0.02)
+
+
+def test_off_shell_flux_and_bad_input() -> None:
+    """The off-shell χ flux carries yield × 2 BR(π⁰ → γχχ̄) per POT with every χ at least as
+    energetic as its mass and at most the π⁰ phase space allows; the regimes are named."""
+    model = DarkPhoton(20.0, mediator_mass=10.0, epsilon=1e-3, decay="off-shell")
+    flux = chi_flux(model, 19.3 * u.m)
+    assert flux.per_pot == pytest.approx(SNS_PI0.yield_per_pot * 2 * model.production_branching(),
+                                         rel=1e-12)
+    assert np.all(flux.energies >= 20.0) and flux.per_pot > 0
+    with pytest.raises(ValueError, match=r"^mediator_mass: m_V = 60 MeV can be made on shell"):
+        DarkPhoton(20.0, mediator_mass=60.0, decay="off-shell")
+    with pytest.raises(ValueError, match=r"^chi_mass: pi0 -> gamma chi chi needs 2 m_chi <"):
+        DarkPhoton(70.0, mediator_mass=10.0, decay="off-shell")
+    with pytest.raises(ValueError, match=r"^decay: must be one of"):
+        DarkPhoton(10.0, decay="sideways")
+    with pytest.raises(ValueError, match=r"decay='off-shell' gives the three-body decay"):
+        DarkPhoton(20.0, mediator_mass=30.0)
+
+
+def test_eta_production_adds_to_the_pi0() -> None:
+    """With π⁰ and η sources, χ per POT = Σ_M Y_M × 2 BR(M → γV); above the π⁰ mass only the η
+    contributes (BR(η → γγ) = 39.36 %, PDG); an η source needs a model with meson='eta'."""
+    from cevns.darkmatter.production import sns_eta
+
+    eta = sns_eta(1e-3)
+    both = (SNS_PI0, eta)
+    light = DarkPhoton(10.0, epsilon=1e-4, meson="eta")
+    flux = chi_flux(light, 19.3 * u.m, both)
+    expected = 2 * (SNS_PI0.yield_per_pot * float(dark_photon_branching(30.0, 1e-4))
+                    + 1e-3 * float(dark_photon_branching(30.0, 1e-4, "eta")))
+    assert flux.per_pot == pytest.approx(expected, rel=1e-12)
+    heavy = DarkPhoton(60.0, epsilon=1e-4, meson="eta")  # m_V = 180 MeV > m_π⁰
+    flux = chi_flux(heavy, 19.3 * u.m, both)
+    assert flux.per_pot == pytest.approx(
+        2e-3 * float(dark_photon_branching(180.0, 1e-4, "eta")), rel=1e-12)
+    assert float(c.BR_ETA_TO_GAMMA_GAMMA) == pytest.approx(0.3936, abs=1e-6)
+    with pytest.raises(ValueError, match=r"^production: makes 'eta', heavier than the model's"):
+        chi_flux(DarkPhoton(10.0, epsilon=1e-4), 19.3 * u.m, both)
+    with pytest.raises(ValueError, match=r"^production: need one or more MesonProduction"):
+        chi_flux(light, 19.3 * u.m, (SNS_PI0, SNS_PI0))

@@ -20,6 +20,7 @@ Units: MeV, cm, ns; weights per proton on target.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,9 +31,9 @@ from ..quadrature import gauss_legendre
 from ..sources.timing import GaussianPulse, ProtonPulse
 from ..types import FloatArray
 from .models import DarkMatterModel
-from .production import SNS_PI0, MesonProduction
+from .production import SNS_PI0, MesonProduction, meson_mass
 
-__all__ = ["SPEED_OF_LIGHT", "ChiFlux", "chi_flux", "two_body_energies"]
+__all__ = ["SPEED_OF_LIGHT", "ChiFlux", "chi_flux", "productions_tuple", "two_body_energies"]
 
 #: Speed of light (cm/ns), exact.
 SPEED_OF_LIGHT = 29.9792458 * u.cm / u.ns
@@ -41,14 +42,16 @@ SPEED_OF_LIGHT = 29.9792458 * u.cm / u.ns
 SNS_PULSE = GaussianPulse(440.0 * u.ns, 150.0 * u.ns)
 
 
-def two_body_energies(parent_energy: ArrayLike, parent_mass: float, daughter_energy_rest: float,
-                      daughter_momentum_rest: float, cos_theta: ArrayLike) -> FloatArray:
-    """Lab energy ``γ(E* + β p* cos θ*)`` of a daughter (broadcasting ``E`` against ``cos θ*``)."""
+def two_body_energies(parent_energy: ArrayLike, parent_mass: ArrayLike,
+                      daughter_energy_rest: ArrayLike, daughter_momentum_rest: ArrayLike,
+                      cos_theta: ArrayLike) -> FloatArray:
+    """Lab energy ``γ(E* + β p* cos θ*)`` of a daughter (all arguments broadcast)."""
     e = np.asarray(parent_energy, dtype=float)
-    gamma = e / parent_mass
+    gamma = e / np.asarray(parent_mass, dtype=float)
     gamma_beta = np.sqrt(np.maximum(gamma * gamma - 1.0, 0.0))
-    return np.asarray(gamma * daughter_energy_rest
-                      + gamma_beta * daughter_momentum_rest * np.asarray(cos_theta, dtype=float))
+    return np.asarray(gamma * np.asarray(daughter_energy_rest, dtype=float)
+                      + gamma_beta * np.asarray(daughter_momentum_rest, dtype=float)
+                      * np.asarray(cos_theta, dtype=float))
 
 
 @dataclass(frozen=True)
@@ -105,10 +108,19 @@ class ChiFlux:
         return np.asarray(np.diff(cdf, axis=0) @ (w / total))
 
 
+def productions_tuple(production: MesonProduction | Sequence[MesonProduction]
+                      ) -> tuple[MesonProduction, ...]:
+    """``production`` as a non-empty tuple of distinct mesons."""
+    prods = (production,) if isinstance(production, MesonProduction) else tuple(production)
+    if not prods or len({p.meson for p in prods}) != len(prods):
+        raise ValueError("production: need one or more MesonProduction of distinct mesons")
+    return prods
+
+
 def chi_flux(
     model: DarkMatterModel,
     distance: float,
-    production: MesonProduction = SNS_PI0,
+    production: MesonProduction | Sequence[MesonProduction] = SNS_PI0,
     *,
     pulse: ProtonPulse = SNS_PULSE,
     momentum_nodes: int = 32,
@@ -116,27 +128,47 @@ def chi_flux(
 ) -> ChiFlux:
     """The χ flux of ``model`` at ``distance`` (cm) from a target making ``production``.
 
-    Weights sum to ``Y_M × 2 BR(M → γV)`` (χ plus χ̄ per POT).
+    ``production`` is one meson source or several (e.g. π⁰ and η); every meson must be at most
+    as heavy as the model's ``meson``. Weights sum to ``Σ_M Y_M × 2 BR(M → γV) BR(V → χχ̄)``
+    (χ plus χ̄ per POT); off shell, the vector mass runs over the χχ̄ invariant mass nodes of
+    :meth:`~cevns.darkmatter.models.DarkMatterModel.branching_nodes`.
     """
     if not (math.isfinite(distance) and distance > 0):
         raise ValueError(
             f"distance: must be finite and > 0 (enter as e.g. 19.3 * u.m), got {distance}")
-    if production.meson != model.meson:
-        raise ValueError(f"production: makes {production.meson!r} but the model uses "
-                         f"{model.meson!r}")
-    m_meson = production.mass
-    m_v, m_chi = model.m_v, model.chi_mass
-    p_m, w_m = production.momentum_quadrature(momentum_nodes)
-    e_m = np.sqrt(p_m**2 + m_meson**2)
+    prods = productions_tuple(production)
+    for prod in prods:
+        if prod.mass > meson_mass(model.meson):
+            raise ValueError(f"production: makes {prod.meson!r}, heavier than the model's meson "
+                             f"{model.meson!r} (set meson={prod.meson!r} in the model)")
+    m_chi = model.chi_mass
     x, wx = gauss_legendre(angle_nodes)
     wx = 0.5 * wx
-    e_v_rest = (m_meson**2 + m_v**2) / (2.0 * m_meson)
-    p_v_rest = (m_meson**2 - m_v**2) / (2.0 * m_meson)
-    e_v = two_body_energies(e_m[:, None], m_meson, e_v_rest, p_v_rest, x[None, :])  # (n_p, n_a)
-    e_chi_rest = 0.5 * m_v
-    p_chi_rest = math.sqrt(max(0.25 * m_v * m_v - m_chi * m_chi, 0.0))
-    e_chi = two_body_energies(e_v[..., None], m_v, e_chi_rest, p_chi_rest, x)  # (n_p, n_a, n_a)
-    w = w_m[:, None, None] * wx[None, :, None] * wx[None, None, :]
-    scale = production.yield_per_pot * model.chi_per_meson()
-    return ChiFlux(np.maximum(e_chi.ravel(), m_chi), (w * scale).ravel(), m_chi, float(distance),
+    energies, weights = [], []
+    for prod in prods:
+        m_vs, brs = model.branching_nodes(prod.meson)
+        keep = brs > 0
+        if not np.any(keep):
+            continue
+        m_vs, brs = m_vs[keep], brs[keep]
+        m_meson = prod.mass
+        p_m, w_m = prod.momentum_quadrature(momentum_nodes)
+        e_m = np.sqrt(p_m**2 + m_meson**2)
+        e_v_rest = (m_meson**2 + m_vs**2) / (2.0 * m_meson)  # (n_k,)
+        p_v_rest = (m_meson**2 - m_vs**2) / (2.0 * m_meson)
+        # (n_p, n_a, n_k): V energies for each meson momentum, decay angle and vector mass
+        e_v = two_body_energies(e_m[:, None, None], m_meson, e_v_rest, p_v_rest,
+                                x[None, :, None])
+        p_chi_rest = np.sqrt(np.maximum(0.25 * m_vs**2 - m_chi**2, 0.0))
+        # (n_p, n_a, n_k, n_a)
+        e_chi = two_body_energies(e_v[..., None], m_vs[:, None], 0.5 * m_vs[:, None],
+                                  p_chi_rest[:, None], x[None, :])
+        w = (w_m[:, None, None, None] * wx[None, :, None, None] * brs[None, None, :, None]
+             * wx[None, None, None, :])
+        energies.append(np.maximum(e_chi, m_chi).ravel())
+        weights.append((2.0 * prod.yield_per_pot * w).ravel())
+    if not energies:
+        return ChiFlux(np.array([m_chi * 1.0000001]), np.array([0.0]), m_chi, float(distance),
+                       pulse)
+    return ChiFlux(np.concatenate(energies), np.concatenate(weights), m_chi, float(distance),
                    pulse)

@@ -34,6 +34,7 @@ from ..types import FloatArray
 
 __all__ = [
     "MESON_NAMES",
+    "SANFORD_WANG_MINIBOONE_K0",
     "SANFORD_WANG_MINIBOONE_PI_PLUS",
     "SNS_PI0",
     "MesonProduction",
@@ -42,6 +43,7 @@ __all__ = [
     "dark_photon_branching",
     "meson_mass",
     "meson_two_photon_branching",
+    "sns_eta",
 ]
 
 #: Mesons whose two-photon decay can give a light vector: name → (mass, BR(M → γγ)) readers.
@@ -148,8 +150,9 @@ class SanfordWang:
 #: Sanford–Wang π⁺ parameters fitted by MiniBooNE (8.89 GeV/c protons on Be; Aguilar-Arevalo
 #: et al., PRD 79 (2009) 072002, Table VI). Used here only for the *shape* of the π⁰ momentum
 #: spectrum at the SNS, following Aristizabal Sierra et al. (arXiv:2603.02132), who find the
-#: Sanford–Wang and GEANT4 π⁰ predictions for spallation sources close. The parameter values
-#: were not re-verified against the table in this work (see the how-to page).
+#: Sanford–Wang and GEANT4 π⁰ predictions for spallation sources close. The values agree digit
+#: by digit with the copy distributed with the BdNMC code (deNiverville et al., PRD 95 (2017)
+#: 035006; file ``data/sanfordwang_parameters.dat``); the paper's table was not re-read.
 SANFORD_WANG_MINIBOONE_PI_PLUS = SanfordWang(
     220.7, 1.080, 1.000, 1.978, 1.32, 5.572, 0.0868, 9.686, 1.000
 )
@@ -250,6 +253,33 @@ class MesonProduction:
 @functools.lru_cache(maxsize=64)
 def _momentum_quadrature(production: MesonProduction, n: int) -> tuple[FloatArray, FloatArray]:
     return production._momentum_quadrature(n)
+
+
+#: Sanford–Wang K⁰ parameters of the MiniBooNE fit (PRD 79 (2009) 072002), which the BdNMC code
+#: uses for the η momentum distribution (file ``data/sanfordwang_parameters.dat``, "K0
+#: distribution, used for eta"; deNiverville et al., PRD 95 (2017) 035006). Values copied from
+#: that file; the paper's table was not re-read. At the SNS proton momentum (1.68 GeV/c) the
+#: shape ends at ``p_B − c9 = 0.40`` GeV/c.
+SANFORD_WANG_MINIBOONE_K0 = SanfordWang(
+    15.130, 1.975, 4.084, 0.928, 0.731, 4.362, 0.048, 13.300, 1.278
+)
+
+
+def sns_eta(yield_per_pot: float, yield_uncertainty: float = 0.5) -> MesonProduction:
+    """η production at the SNS (984 MeV protons on mercury) with a yield you supply.
+
+    The SNS protons are below the free-nucleon threshold of ``pN → pNη`` (1.26 GeV kinetic),
+    so η come only from sub-threshold production in the nuclei; no verified η yield per POT
+    was found, hence no default. The momentum shape is :data:`SANFORD_WANG_MINIBOONE_K0` (as in
+    BdNMC). Combine with :data:`SNS_PI0`: ``DarkMatterResponse.build(det, production=(SNS_PI0,
+    sns_eta(...)))`` and a model with ``meson="eta"``.
+    """
+    return MesonProduction(
+        "eta", yield_per_pot, yield_uncertainty, 0.984 * u.GeV,
+        shape=SANFORD_WANG_MINIBOONE_K0,
+        reference=f"user-supplied eta yield {yield_per_pot:g} per POT; "
+                  "Sanford-Wang K0 shape (MiniBooNE fit, as in BdNMC)",
+    )
 
 
 #: π⁰ production at the SNS (1 GeV protons on mercury). The yield is an ASSUMPTION: the

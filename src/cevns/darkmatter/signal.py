@@ -29,7 +29,7 @@ from ..detectors.prediction import Resolution, recoil_response
 from ..engine.dark_matter import chi_max_recoil, chi_recoil_moments
 from ..physics.targets import Isotope
 from ..types import FloatArray
-from .flux import SNS_PULSE, ChiFlux, chi_flux
+from .flux import SNS_PULSE, ChiFlux, chi_flux, productions_tuple
 from .models import DarkMatterModel
 from .production import SNS_PI0, MesonProduction
 
@@ -53,17 +53,19 @@ class DarkMatterResponse:
     nodes: tuple[FloatArray, ...]
     weights: tuple[FloatArray, ...]
     matrices: tuple[FloatArray, ...]
-    production: MesonProduction = SNS_PI0
+    production: tuple[MesonProduction, ...] = (SNS_PI0,)
 
     @classmethod
     def build(
         cls,
         detector: Detector,
         exposure: float | None = None,
-        production: MesonProduction = SNS_PI0,
+        production: MesonProduction | Sequence[MesonProduction] = SNS_PI0,
         resolution: Resolution | None = None,
     ) -> DarkMatterResponse:
-        """Compile the response of ``detector`` (exposure in POT; default the detector's)."""
+        """Compile the response of ``detector`` (exposure in POT; default the detector's) for
+        one meson source or several (e.g. π⁰ and η)."""
+        prods = productions_tuple(production)
         pot = detector.exposure if exposure is None else float(exposure)
         if pot is None or not (np.isfinite(pot) and pot > 0):
             raise ValueError(f"exposure: need a number of POT > 0, got {pot!r}")
@@ -76,7 +78,12 @@ class DarkMatterResponse:
             mats.append(r)
         nuclei = np.asarray(detector.target.nuclei_per_kg() * detector.mass, dtype=float)
         return cls(detector, float(pot), tuple(detector.target.isotopes), nuclei, tuple(nodes),
-                   tuple(weights), tuple(mats), production)
+                   tuple(weights), tuple(mats), prods)
+
+    @property
+    def yield_uncertainty(self) -> float:
+        """Relative yield uncertainty of the χ sample: the largest of the meson sources'."""
+        return max(p.yield_uncertainty for p in self.production)
 
     def flux(self, model: DarkMatterModel) -> ChiFlux:
         """The χ flux of ``model`` at this detector."""

@@ -151,7 +151,7 @@ class CsIDarkMatterSearch:
         cls,
         release: CsIRelease2021 | str | Path,
         *,
-        production: MesonProduction = SNS_PI0,
+        production: MesonProduction | Sequence[MesonProduction] = SNS_PI0,
         energy_edges: Sequence[float] | FloatArray = DM_ENERGY_EDGES,
         time_edges: Sequence[float] | FloatArray = CSI_TIME_EDGES,
     ) -> CsIDarkMatterSearch:
@@ -171,7 +171,7 @@ class CsIDarkMatterSearch:
             det = det.with_response(quenching=replace(quenching,
                                                       valid_below=QUENCHING_VALID_BELOW))
         response = DarkMatterResponse.build(det, production=production)
-        return cls(base, response, t, production.yield_uncertainty)
+        return cls(base, response, t, response.yield_uncertainty)
 
     def template(self, model: DarkMatterModel) -> FloatArray:
         """Expected χ events per (PE, time) bin for ``model``."""

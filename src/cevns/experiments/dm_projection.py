@@ -58,7 +58,7 @@ class DarkMatterProjection:
         detector: Detector | str,
         *,
         exposure: float | None = None,
-        production: MesonProduction = SNS_PI0,
+        production: MesonProduction | Sequence[MesonProduction] = SNS_PI0,
         flux_uncertainty: float = FLUX_UNCERTAINTY,
         extra_background: FloatArray | None = None,
         extra_uncertainty: float = 0.05,
@@ -93,7 +93,7 @@ class DarkMatterProjection:
                        threshold: float = LIMIT_THRESHOLD_90) -> DarkMatterLimit:
         """The expected 90 % CL limit (Asimov background-only data) at ``model``'s masses."""
         template = self.template(model)
-        sample, extra = dark_matter_sample(template, self.response.production.yield_uncertainty)
+        sample, extra = dark_matter_sample(template, self.response.yield_uncertainty)
         binned = BinnedModel([*self.background_samples, sample],
                              [*self.background_parameters, *extra])
         lik = BinnedLikelihood(binned, self.background)
