@@ -46,3 +46,18 @@ def test_bad_dark_matter_input_is_one_error_line(csi_dir: Path) -> None:
         res = runner.invoke(_app(), args)
         assert res.exit_code != 0
         assert message in res.output and "Traceback" not in res.output
+
+
+def test_off_shell_and_eta_from_the_command_line(csi_dir: Path) -> None:
+    """``--param decay=off-shell`` and ``--param eta_per_pot=...`` reach the model and the
+    production; η decays make a limit above the π⁰ phase space (m_χ = 60 MeV, m_V = 180 MeV)."""
+    base = ["fit", "coherent-csi-2021", "--data", str(csi_dir), "--model", "dark-photon", "--json"]
+    res = runner.invoke(_app(), [*base, "--param", "chi_mass=20", "--param", "mediator_mass=10",
+                                 "--param", "decay=off-shell"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(_app(), [*base, "--param", "chi_mass=60", "--param", "eta_per_pot=1e-3"])
+    assert res.exit_code == 0, res.output
+    payload = json.loads(res.stdout[res.stdout.index("{"):res.stdout.rindex("}") + 1])
+    assert payload["limits"][0]["mediator_mass_MeV"] == 180.0 and payload["limits"][0]["Y_90"] > 0
+    res = runner.invoke(_app(), [*base, "--param", "chi_mass=10", "--param", "eta_per_pot=-1"])
+    assert res.exit_code != 0 and "eta_per_pot: must be a number > 0" in res.output

@@ -61,3 +61,21 @@ def test_limit_is_independent_of_the_reference_coupling(search: CsIDarkMatterSea
     la = search.upper_limit(Leptophobic(10.0, alpha_b=1e-6))
     lb = search.upper_limit(Leptophobic(10.0, alpha_b=1e-4))
     assert la.strength == pytest.approx(lb.strength, rel=1e-3)
+
+
+def test_several_sources_have_one_combined_yield_nuisance(search: CsIDarkMatterSearch) -> None:
+    """With π⁰ (±10 %) and η (±50 %) sources the χ template is the sum of the two sources'
+    and its yield nuisance √Σ(N_i σ_i)²/Σ N_i lies between theirs; with a negligible η source
+    (1e-6 η per POT) it is the π⁰'s 10 % to 1e-3."""
+    from cevns.darkmatter.production import SNS_PI0, sns_eta
+
+    both = (SNS_PI0, sns_eta(1e-2))
+    response = replace(search.response, production=both)
+    model = DarkPhoton(30.0, epsilon=1e-4, meson="eta")
+    total, sigma = response.template_and_uncertainty(model, search.time_edges)
+    parts = [response.template(model, search.time_edges, (p,)) for p in both]
+    np.testing.assert_allclose(total, parts[0] + parts[1], rtol=1e-12)
+    assert 0.10 < sigma < 0.50
+    small = replace(search.response, production=(SNS_PI0, sns_eta(1e-6)))
+    assert small.template_and_uncertainty(model, search.time_edges)[1] == pytest.approx(
+        0.10, rel=1e-3)

@@ -142,6 +142,7 @@ def _run_dark_matter(release: Callable[[], Path], model: str, params: list[str] 
     import numpy as np
 
     from cevns.darkmatter.models import get_dark_matter_model
+    from cevns.darkmatter.production import SNS_PI0, MesonProduction, sns_eta
     from cevns.experiments.csi2021_dm import CsIDarkMatterSearch
     from cevns.experiments.releases import ReleaseFormatError
 
@@ -154,9 +155,16 @@ def _run_dark_matter(release: Callable[[], Path], model: str, params: list[str] 
         masses = _mass_grid(str(grid)) if grid is not None else (
             [float(values.pop("chi_mass"))] if "chi_mass" in values
             else [float(m) for m in np.geomspace(2.0, 40.0, 12)])
+        eta = values.pop("eta_per_pot", None)
+        production: tuple[MesonProduction, ...] = (SNS_PI0,)
+        if eta is not None:
+            if not isinstance(eta, float) or not (np.isfinite(eta) and eta > 0):
+                raise ValueError(f"eta_per_pot: must be a number > 0 (η per POT), got {eta!r}")
+            production = (SNS_PI0, sns_eta(eta))
+            values.setdefault("meson", "eta")
         reference = get_dark_matter_model(model, chi_mass=masses[0], **values)
         with console.status("building the CsI 2021 likelihood with the dark-matter sample"):
-            search = CsIDarkMatterSearch.build(release())
+            search = CsIDarkMatterSearch.build(release(), production=production)
             limits = search.limit_curve(reference, masses)
     except (FileNotFoundError, ReleaseFormatError, ValueError) as exc:
         fail(exc)

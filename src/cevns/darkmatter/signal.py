@@ -82,12 +82,15 @@ class DarkMatterResponse:
 
     @property
     def yield_uncertainty(self) -> float:
-        """Relative yield uncertainty of the χ sample: the largest of the meson sources'."""
-        return max(p.yield_uncertainty for p in self.production)
+        """Relative yield uncertainty of the first meson source (for several sources see
+        :meth:`template_and_uncertainty`)."""
+        return self.production[0].yield_uncertainty
 
-    def flux(self, model: DarkMatterModel) -> ChiFlux:
-        """The χ flux of ``model`` at this detector."""
-        return chi_flux(model, self.detector.distance, self.production, pulse=SNS_PULSE)
+    def flux(self, model: DarkMatterModel,
+             production: tuple[MesonProduction, ...] | None = None) -> ChiFlux:
+        """The χ flux of ``model`` at this detector (from ``production``, default all sources)."""
+        prods = self.production if production is None else production
+        return chi_flux(model, self.detector.distance, prods, pulse=SNS_PULSE)
 
     def energy_counts(self, model: DarkMatterModel, flux: ChiFlux | None = None) -> FloatArray:
         """Expected events per observable bin (energy[, F90]), summed over time."""
@@ -126,12 +129,28 @@ class DarkMatterResponse:
         return np.asarray(probs, dtype=float)
 
     def template(self, model: DarkMatterModel,
-                 time_edges: Sequence[float] | FloatArray | None = None) -> FloatArray:
-        """Expected events per (energy[, F90], time) bin; time edges default to the detector's."""
-        f = self.flux(model)
+                 time_edges: Sequence[float] | FloatArray | None = None,
+                 production: tuple[MesonProduction, ...] | None = None) -> FloatArray:
+        """Expected events per (energy[, F90], time) bin; time edges default to the detector's,
+        meson sources to all of this response's."""
+        f = self.flux(model, production)
         counts = self.energy_counts(model, f)
         edges = time_edges if time_edges is not None else self.detector.binning.time_edges
         if edges is None:
             return counts
         p = self.time_probabilities(model, edges, f)
         return np.asarray(counts[..., None] * p, dtype=float)
+
+    def template_and_uncertainty(self, model: DarkMatterModel,
+                                 time_edges: Sequence[float] | FloatArray | None = None
+                                 ) -> tuple[FloatArray, float]:
+        """The template of all sources and its relative yield uncertainty: one source's own,
+        or for several ``√Σ(N_i σ_i)²/Σ N_i`` (sources independent, each fully correlated)."""
+        if len(self.production) == 1:
+            return self.template(model, time_edges), self.production[0].yield_uncertainty
+        parts = [self.template(model, time_edges, (p,)) for p in self.production]
+        counts = np.array([float(part.sum()) for part in parts])
+        sigmas = np.array([p.yield_uncertainty for p in self.production])
+        total = float(counts.sum())
+        sigma = float(np.sqrt(np.sum((counts * sigmas) ** 2)) / total) if total > 0 else 0.0
+        return np.asarray(np.sum(parts, axis=0), dtype=float), sigma

@@ -177,9 +177,12 @@ class CsIDarkMatterSearch:
         """Expected χ events per (PE, time) bin for ``model``."""
         return self.response.template(model, self.time_edges)
 
-    def likelihood(self, template: FloatArray) -> BinnedLikelihood:
-        """The likelihood with a dark-matter sample ``mu_dm × template/REFERENCE`` added."""
-        sample, extra = dark_matter_sample(template, self.yield_uncertainty)
+    def likelihood(self, template: FloatArray,
+                   yield_uncertainty: float | None = None) -> BinnedLikelihood:
+        """The likelihood with a dark-matter sample ``mu_dm × template/REFERENCE`` added (its
+        yield nuisance: ``yield_uncertainty``, default the search's)."""
+        sigma = self.yield_uncertainty if yield_uncertainty is None else yield_uncertainty
+        sample, extra = dark_matter_sample(template, sigma)
         model = self.base.model
         binned = BinnedModel([*model.samples, sample], [*model.parameters, *extra])
         return BinnedLikelihood(binned, self.base.likelihood.observed)
@@ -188,9 +191,9 @@ class CsIDarkMatterSearch:
                     threshold: float = LIMIT_THRESHOLD_90) -> DarkMatterLimit:
         """90 % CL upper limit on the signal of ``model``'s masses (its coupling sets the
         reference template only)."""
-        template = self.template(model)
-        return limit_from_likelihood(self.likelihood(template), model, float(template.sum()),
-                                     threshold)
+        template, sigma = self.response.template_and_uncertainty(model, self.time_edges)
+        return limit_from_likelihood(self.likelihood(template, sigma), model,
+                                     float(template.sum()), threshold)
 
     def limit_curve(self, model: DarkMatterModel, chi_masses: Sequence[float] | FloatArray,
                     threshold: float = LIMIT_THRESHOLD_90) -> list[DarkMatterLimit]:

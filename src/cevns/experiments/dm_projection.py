@@ -92,8 +92,8 @@ class DarkMatterProjection:
     def expected_limit(self, model: DarkMatterModel,
                        threshold: float = LIMIT_THRESHOLD_90) -> DarkMatterLimit:
         """The expected 90 % CL limit (Asimov background-only data) at ``model``'s masses."""
-        template = self.template(model)
-        sample, extra = dark_matter_sample(template, self.response.yield_uncertainty)
+        template, sigma = self.response.template_and_uncertainty(model)
+        sample, extra = dark_matter_sample(template, sigma)
         binned = BinnedModel([*self.background_samples, sample],
                              [*self.background_parameters, *extra])
         lik = BinnedLikelihood(binned, self.background)
