@@ -72,3 +72,16 @@ def test_relic_target_matches_the_published_curve() -> None:
     masses = np.array([10.0, 20.0])
     ratio = relic_target_y(masses) / published_curve("relic-scalar")(masses)
     assert np.all(np.abs(ratio - 1) < 0.15)
+
+
+def test_exclusion_plot_overlays_only_the_benchmark() -> None:
+    """The plot draws the published CsI curve and the relic target for the benchmark (scalar χ,
+    m_V = 3 m_χ, α_D = 0.5) and nothing for other parameters."""
+    from cevns.experiments.csi2021_dm import DarkMatterLimit
+    from cevns.plotting.darkmatter import benchmark_overlays
+
+    bench = [DarkMatterLimit(DarkPhoton(10.0), 10.0, 1e-4, 3e-11, 0.0)]
+    pub, label, relic, relic_label = benchmark_overlays(bench)
+    assert pub is not None and relic is not None and "051803" in label and "relic" in relic_label
+    other = [DarkMatterLimit(DarkPhoton(10.0, alpha_d=0.1), 10.0, 1e-4, 3e-11, 0.0)]
+    assert benchmark_overlays(other) == (None, "", None, "")
