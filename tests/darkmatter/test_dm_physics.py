@@ -295,3 +295,20 @@ def test_merged_flux_gives_the_same_rate() -> None:
     b = chi_recoil_moments(merged.energies, merged.weights, t, iso, 20.0, 10.0, coupling)
     big = a > 1e-4 * a.max()
     np.testing.assert_allclose(b[big], a[big], rtol=1e-3)
+
+
+@settings(max_examples=12, deadline=None)
+@given(m_chi=st.floats(1.0, 65.0), ratio=st.floats(0.05, 1.95), spin=st.sampled_from(
+    ["scalar", "fermion"]))
+def test_off_shell_flux_invariants(m_chi: float, ratio: float, spin: str) -> None:
+    """For any off-shell point: BR(π⁰ → γχχ̄) ≥ 0 and ∝ ε², χ energies ≥ m_χ, weights ≥ 0
+    summing to yield × 2 BR."""
+    model = DarkPhoton(m_chi, mediator_mass=ratio * m_chi, epsilon=1e-3, decay="off-shell",
+                       spin=spin)  # type: ignore[arg-type]
+    br = model.production_branching()
+    assert br >= 0
+    assert model.with_values(epsilon=2e-3).production_branching() == pytest.approx(4 * br,
+                                                                                  rel=1e-12)
+    flux = chi_flux(model, 20 * u.m, momentum_nodes=8, angle_nodes=4)
+    assert np.all(flux.energies >= m_chi) and np.all(flux.weights >= 0)
+    assert flux.per_pot == pytest.approx(SNS_PI0.yield_per_pot * 2 * br, rel=1e-9, abs=1e-300)
