@@ -288,7 +288,7 @@ def sns_eta(yield_per_pot: float, yield_uncertainty: float = 0.5) -> MesonProduc
 #: number (GEANT4 QGSP_BERT; Akimov et al., PRD 102 (2020) 052007, arXiv:1911.06422) could not
 #: be read and verified in this work; set ``yield_per_pot`` to it when known. (With this yield
 #: the CsI 2021 limit on Y lies within 0.94–1.17 of the published one at 1.5–30 MeV; since
-#: Y₉₀ ∝ yield^(-1/2) that bounds, but does not verify, the yield the paper used.)
+#: Y₉₀ ∝ yield^(-1/2) that is consistent with, but does not verify, the paper's yield.)
 SNS_PI0 = MesonProduction(
     "pi0", 0.0848, 0.10, 0.984 * u.GeV,
     reference="assumed: pi0 per POT = COHERENT piDAR yield 0.0848 (PRL 129 (2022) 081801), "
