@@ -65,8 +65,8 @@ def test_relic_target_matches_the_published_curve() -> None:
     """The computed scalar thermal-relic target (cevns.darkmatter.relic: e and μ channels,
     Gondolo–Gelmini thermal average, Ω_c h² = 0.120 of Planck 2018) lies within 15 % of the
     target drawn in arXiv:2110.11453, Fig. 3 (digitised) at m_χ = 10 and 20 MeV; measured
-    +6 % and +3 %. (At 2 MeV the difference grows to +29 %: our instantaneous neutrino
-    decoupling at 2 MeV and the dropped dh/dT term of g_*^½ matter there.)"""
+    −1 % and −0.2 %. (At 2 MeV the difference is +12 %: our instantaneous neutrino decoupling
+    at 2 MeV matters there.)"""
     from cevns.darkmatter.relic import relic_target_y
 
     masses = np.array([10.0, 20.0])

@@ -13,18 +13,20 @@ are ``e⁺e⁻`` and ``μ⁺μ⁻``; hadronic final states open at ``m_χ > m_π
 module stops below the charged-pion mass.
 
 The abundance comes from integrating the Boltzmann equation of one species (χ and χ* evolve
-alike and both count) with the thermal average ``⟨v_rel²⟩ = 6T/m_χ`` (Gondolo & Gelmini,
-Nucl. Phys. B360 (1991) 145; Kolb & Turner, *The Early Universe*, 1990, ch. 5)::
+alike and both count) with the relativistic thermal average ``⟨σv⟩`` of Gondolo & Gelmini,
+Nucl. Phys. B360 (1991) 145 (:func:`thermal_average`; Kolb & Turner, *The Early Universe*,
+1990, ch. 5)::
 
-    dY/dx = −√(π/45) M_Pl (h_eff/√g_eff) (m_χ/x²) ⟨σv⟩ (Y² − Y_eq²),
+    dY/dx = −√(π/45) M_Pl g_*^½ (m_χ/x²) ⟨σv⟩ (Y² − Y_eq²),
+    g_*^½ = (h_eff/√g_eff)(1 + (T/3h_eff) dh_eff/dT),
     Y_eq = 45/(4π⁴) x² K₂(x)/h_eff,     Ω h² = 2 m_χ Y_∞ s₀/(ρ_c/h²),
 
 with ``g_eff`` and ``h_eff`` summed over photons, e±, μ±, π±, π⁰ (exact Fermi–Dirac and
 Bose–Einstein integrals) and three neutrino species that decouple instantaneously at
 :data:`NEUTRINO_DECOUPLING` (below it their temperature follows entropy conservation of the
-e±γ plasma). Approximations: the ``T dh/dT`` term of ``g_*^½`` is dropped and the thermal
-average is the non-relativistic one; the result is a target curve, not a precision relic
-calculation. The target ``Y`` is the one giving :data:`cevns.constants.OMEGA_CDM_H2`.
+e±γ plasma). The instantaneous neutrino decoupling and the e, μ-only channels make this a
+target curve, not a precision relic calculation. The target ``Y`` is the one giving
+:data:`cevns.constants.OMEGA_CDM_H2`.
 
 Units: MeV. Bad input raises a one-line ``ValueError`` naming the parameter.
 """
@@ -113,6 +115,15 @@ def _dof(t: FloatArray) -> tuple[FloatArray, FloatArray]:
     return np.interp(lt, log_t, g), np.interp(lt, log_t, h)
 
 
+def _g_star_half(t: FloatArray) -> FloatArray:
+    """``g_*^½ = (h_eff/√g_eff)(1 + (T/3h_eff) dh_eff/dT)`` (Gondolo & Gelmini 1991)."""
+    log_t, g, h = _dof_table()
+    dlnh = np.gradient(np.log(h), log_t)
+    lt = np.log(t)
+    gi, hi, di = (np.interp(lt, log_t, v) for v in (g, h, dlnh))
+    return np.asarray(hi / np.sqrt(gi) * (1.0 + di / 3.0))
+
+
 def _check_masses(chi_mass: float, mediator_mass: float) -> None:
     top = float(c.CHARGED_PION_MASS)
     me = float(c.ELECTRON_MASS)
@@ -162,7 +173,7 @@ _STEPS = 3000
 
 def thermal_average(x: ArrayLike, chi_mass: float, mediator_mass: float, epsilon: float,
                     alpha_d: float) -> FloatArray:
-    """``⟨σ v_Møl⟩`` (MeV⁻²) at ``x = m_χ/T`` (Gondolo & Gelmini 1991, Eq. 3.8)::
+    """``⟨σ v_Møl⟩`` (MeV⁻²) at ``x = m_χ/T`` (Gondolo & Gelmini, Nucl. Phys. B360 (1991) 145)::
 
         ⟨σv⟩ = ∫ σ(s) (s − 4m²) √s K₁(√s/T) ds / (8 m⁴ T K₂(x)²)
 
@@ -227,7 +238,7 @@ def relic_abundance(chi_mass: float, mediator_mass: float, epsilon: float,
     sv_grid = thermal_average(x_grid, m, mediator_mass, epsilon, alpha_d)
     g_grid, h_grid = _dof(m / x_grid)
     lam_grid = math.sqrt(math.pi / 45.0) * float(c.PLANCK_MASS) * m * sv_grid \
-        * h_grid / np.sqrt(g_grid) / x_grid**2
+        * _g_star_half(m / x_grid) / x_grid**2
     eq_grid = 45.0 / (4 * math.pi**4) * x_grid**2 * kve(2, x_grid) * np.exp(-x_grid) / h_grid
     log_x = np.log(x_grid)
     log_lam = np.log(lam_grid)
