@@ -236,7 +236,7 @@ def relic_abundance(chi_mass: float, mediator_mass: float, epsilon: float,
     x0, x1 = 3.0, min(m / 0.0105, 2e4)
     x_grid = np.geomspace(x0, x1, 400)
     sv_grid = thermal_average(x_grid, m, mediator_mass, epsilon, alpha_d)
-    g_grid, h_grid = _dof(m / x_grid)
+    h_grid = _dof(m / x_grid)[1]
     lam_grid = math.sqrt(math.pi / 45.0) * float(c.PLANCK_MASS) * m * sv_grid \
         * _g_star_half(m / x_grid) / x_grid**2
     eq_grid = 45.0 / (4 * math.pi**4) * x_grid**2 * kve(2, x_grid) * np.exp(-x_grid) / h_grid
