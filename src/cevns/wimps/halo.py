@@ -21,8 +21,9 @@ where ``x = v_min/v₀``, ``y = v_E/v₀``, ``z = v_esc/v₀`` and ``N_esc = erf
 Default halo (:data:`SHM_BAXTER_2021`): the recommended conventions of Baxter et al. 2021
 (Table 1): ρ_χ = 0.3 GeV cm⁻³, v₀ = 238 km/s, v_esc = 544 km/s, Earth speed equal to the
 annual mean, i.e. the Sun's speed ``|(11.1, 238 + 12.2, 7.3)| = 250.5`` km/s (local standard
-of rest plus the solar peculiar velocity of Schönrich, Binney & Dehnen 2010). The older SHM used
-for the neutrino floor of O'Hare (2021) is :data:`SHM_OHARE_2021` (v₀ = 220 km/s).
+of rest plus the solar peculiar velocity of Schönrich, Binney & Dehnen 2010). The halo with
+which O'Hare (2021) computed his published neutrino floor is :data:`SHM_OHARE_2021`
+(v₀ = 236.2 km/s, v_esc = 533 km/s, v_E = 245.6 km/s).
 """
 
 from __future__ import annotations
@@ -114,10 +115,13 @@ class StandardHalo:
 
 #: Baxter et al., EPJC 81 (2021) 907, Table 1 (Earth speed: annual mean, see module docstring).
 SHM_BAXTER_2021 = StandardHalo(0.3, 238.0, 544.0, 250.5)
-#: The halo of O'Hare, PRL 127 (2021) 251802 (code accompanying the paper: ρ = 0.3 GeV cm⁻³,
-#: v_LSR = 220 km/s, v_esc = 544 km/s, solar peculiar velocity (11.1, 12.2, 7.3) km/s; the
-#: Earth speed here is the Sun's, |(11.1, 232.2, 7.3)| = 232.6 km/s).
-SHM_OHARE_2021 = StandardHalo(0.3, 220.0, 544.0, 232.6)
+#: The halo of O'Hare's published neutrino floor, PRL 127 (2021) 251802: the WIMP rates of the
+#: code accompanying the paper (github.com/cajohare/NeutrinoFog, ``src/WIMPFuncs.py``:
+#: ``dRdE`` with ρ = 0.3 GeV cm⁻³ and ``MeanInverseSpeed_SHM`` with its defaults, dispersion
+#: σ_v = 167 km/s, i.e. v₀ = √2 σ_v = 236.2 km/s, v_esc = 533 km/s, v_lab = 245.6 km/s), as
+#: called by ``src/runNuFloor_SI.py``. (The ``SHM`` object of that code's ``Params.py``,
+#: v₀ = 220 km/s and v_esc = 544 km/s, is not the one its floor calculation uses.)
+SHM_OHARE_2021 = StandardHalo(0.3, 167.0 * math.sqrt(2.0), 533.0, 245.6)
 
 _HELM = Helm("lewin_smith")
 
