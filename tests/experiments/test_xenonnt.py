@@ -14,6 +14,7 @@ from cevns.experiments.xenonnt import (
     PUBLISHED,
     YIELD_GRID,
     XenonntRelease,
+    b8_flux_averaged_cross_section,
     b8_recoil_rate,
     build_model,
     fit_b8,
@@ -81,15 +82,44 @@ def test_signal_grid_and_interpolation(release: XenonntRelease) -> None:
     assert np.all(grid >= 0)
 
 
+def test_cross_section_side_agrees_with_prl(release_sr01: XenonntRelease) -> None:
+    """Where the 22 % flux gap is not. Our ⁸B-flux-averaged CEvNS cross section on xenon,
+    1.26 × 10⁻³⁹ cm², lies inside the measured (1.1 +0.8 −0.5) × 10⁻³⁹ cm² of PRL 133 (2024)
+    191002 (abstract), which the paper calls consistent with the Standard Model; the same
+    abstract's flux (4.7) and cross section (1.1) imply that the reference ⁸B flux times the
+    SM cross section they used is 4.7 × ⟨σ⟩_SM = 1.1 × Φ_ref, i.e. ⟨σ⟩_SM = 1.23 × 10⁻³⁹ cm²
+    for Φ_ref = 5.25 (SNO) or 1.28 for 5.46 (B16): ours lies between. The signal per unit
+    flux after the release's efficiency templates, 1.88 events per 10⁶ cm⁻² s⁻¹ in SR0 + SR1
+    (regression, 1 %), is therefore where our fit and the paper part (see the fit test)."""
+    sigma = b8_flux_averaged_cross_section()
+    value, lo, hi = PUBLISHED["sr0+sr1"]["flux_weighted_cross_section_cm2"]
+    assert value + lo < sigma < value + hi
+    assert sigma == pytest.approx(1.26e-39, rel=0.02)
+    centre = YIELD_GRID.index(0.0)
+    per_flux = sum(float(signal_grid(r)[centre, centre].sum())
+                   for r in release_sr01.runs.values())
+    assert per_flux == pytest.approx(1.878, rel=0.01)
+
+
 def test_fit_sr0_sr1_against_prl(release_sr01: XenonntRelease) -> None:
     """SR0+SR1 vs PRL 133 (2024) 191002: Φ(⁸B) = (4.7 +3.6 −2.3) × 10⁶ cm⁻² s⁻¹, 2.73 σ.
 
     Measured here: Φ = 5.72 −2.60 +3.81 and 2.75 σ. The significance agrees to 0.02 σ
     (tolerance 0.15 σ); the flux is 22 % above the published central value, inside its 1σ
-    interval. Diagnosis: our signal per unit flux (1.88 events per 10⁶ cm⁻² s⁻¹ in 3.51 t·y)
-    is ≈ 18 % below the one implied by the published numbers; the best-fit number of signal
-    events (≈ 10.7) is what the data fix. Not tuned; the central value is pinned (2 %) as a
-    regression reference.
+    interval. Not tuned; the central value is pinned (2 %) as a regression reference.
+
+    Diagnosis (measured): the data fix the number of ⁸B events, 10.9 at the best fit, and it
+    does not depend on the background constraints (10.9 with our 5.1 % on every component,
+    10.9 with the per-component uncertainties of the collaboration's public statistical model
+    for the same SR0 + SR1 data, AC 9.0 % / 5.8 %, ER 100 %, neutrons 58 %, from the XENONnT
+    light-WIMP release, ``test_statistical_model_original.yaml``). The background expectation
+    matches (26.5 vs 26.4 events) and the flux-averaged cross section matches (test above), so
+    the gap is the signal per unit flux after the efficiency templates: ours 1.88 events per
+    10⁶ cm⁻² s⁻¹, the paper's implied 10.9 / 4.7 = 2.3. The templates are folded as the
+    release prescribes (their own recasting code integrates the same ``∫ R(E) ε(E) dE``);
+    the release notes that its templates are those of the SR0–SR2 analysis
+    (arXiv:2604.06002), which may differ from the efficiency of the 2024 analysis. Not
+    resolved without the papers' expected ⁸B counts, which we could not read.
     """
     res = fit_b8(release_sr01)
     assert res.observed_events == 37
