@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 import pytest
 
+from cevns.sources.atmospheric import AtmosphericSource
 from cevns.wimps import (
     SHM_OHARE_2021,
+    NeutrinoBackground,
     StandardHalo,
     discovery_limit,
     neutrino_background,
@@ -105,7 +108,8 @@ OHARE_AR = {10.234: 1.5967e-47, 20.491: 7.1224e-49, 51.709: 6.8599e-49, 97.712: 
             988.50: 8.7826e-48}
 # Akerib et al. (Snowmass 2021 CF1), arXiv:2203.08084, xenon SI floor made with O'Hare's code
 # (github.com/bloer/snowmass2021-wp-cf1-neutrinofloor, data/floors/Xe_SI.txt).
-SNOWMASS_XE = {20.309: 3.5005e-49, 51.172: 3.5187e-49, 98.472: 5.0522e-49, 992.33: 4.0048e-48}
+SNOWMASS_XE = {10.155: 3.9117e-48, 20.309: 3.5005e-49, 51.172: 3.5187e-49, 98.472: 5.0522e-49,
+               992.33: 4.0048e-48}
 
 
 def test_floor_argon_against_ohare_2021(argon: object) -> None:
@@ -124,22 +128,41 @@ def test_floor_argon_against_ohare_2021(argon: object) -> None:
         assert value == pytest.approx(OHARE_AR[mass], rel=0.20), mass
 
 
-def test_floor_xenon_against_snowmass_2021() -> None:
-    """Xenon SI floor against the one of the Snowmass 2021 CF1 white paper (Akerib et al.,
-    arXiv:2203.08084; values in ``SNOWMASS_XE``), the only published xenon n = 2 floor
-    file we found. KNOWN GAP, not tuned: we are 26–31 % higher from 20 GeV to 1 TeV
-    (measured 1.26, 1.30, 1.31, 1.30 at 20, 51, 98 and 992 GeV), outside the 20 % the
-    comparison asks for.
+# The inputs of that Snowmass calculation (its src/Params.py and src/WIMPFuncs.py): halo
+# σ_v = 168.3 km/s (v₀ = 238 km/s), v_esc = 544 km/s, v_lab = 238 km/s; ⁸B 5.25e6 cm⁻² s⁻¹ ± 4 %,
+# ⁷Be ± 2 %, atmospheric 10.5 cm⁻² s⁻¹ ± 20 %.
+SNOWMASS_HALO = StandardHalo(0.3, 168.3 * math.sqrt(2.0), 544.0, 238.0)
+SNOWMASS_UNCERTAINTIES = {"atm": 0.20, "b8": 0.04, "be7": 0.02}
+SNOWMASS_AR = {10.155: 1.7071e-47, 20.309: 7.2726e-49, 51.172: 5.8416e-49, 98.472: 9.1373e-49,
+               992.33: 7.2091e-48}
 
-    Diagnosis, measured: the same file set's argon floor is 15–17 % below O'Hare's own
-    published argon floor at ≥ 50 GeV (5.84e-49 vs 6.86e-49 cm² at 51 GeV), so about half of
-    the gap is a difference between the two publications' set-ups; our argon is 15 % above the
-    Snowmass argon file. The remaining ~13 % is specific to xenon and not identified
-    (⁸B flux 5.16e6 and a single ¹³¹Xe isotope as in O'Hare's code each move it by < 1 %).
-    The test uses ¹³¹Xe, the nucleus of O'Hare's code, for speed (natural xenon: ratios
-    higher by 0.5 %), and pins the gap (tolerance 40 %) so that a change of it is seen."""
-    background = neutrino_background("131Xe")
-    masses = list(SNOWMASS_XE)
-    floor = neutrino_floor(masses, background, SHM_OHARE_2021)
-    ratios = floor / np.array([SNOWMASS_XE[m] for m in masses])
-    assert np.all((ratios > 1.0) & (ratios < 1.40)), ratios
+
+def _with_snowmass_fluxes(background: NeutrinoBackground) -> NeutrinoBackground:
+    """The background rescaled to the Snowmass ⁸B (5.25e6) and atmospheric (10.5) fluxes."""
+    scale = {"b8": 5.25 / 5.46, "atm": 10.5 / AtmosphericSource().total_flux()}
+    factors = np.array([scale.get(name, 1.0) for name in background.names])
+    return dataclasses.replace(background, rates=background.rates * factors[:, None])
+
+
+def test_floor_xenon_and_argon_against_snowmass_2021() -> None:
+    """Xenon and argon SI floors of the Snowmass 2021 CF1 white paper (Akerib et al.,
+    arXiv:2203.08084; made with O'Hare's code; values in ``SNOWMASS_XE`` and ``SNOWMASS_AR``),
+    the only published xenon n = 2 floor file we found, computed with that paper's own inputs
+    (``SNOWMASS_HALO``, ``SNOWMASS_UNCERTAINTIES``, its ⁸B and atmospheric fluxes). Tolerance
+    20 %; measured xenon 1.00, 1.16, 1.10, 1.07, 1.06 at 10, 20, 51, 98 and 992 GeV,
+    argon 0.98, 1.08, 1.03, 1.00, 0.97 at 10, 20, 51, 98 and 992 GeV.
+
+    With O'Hare's 2021 inputs instead (his halo, atmospheric ± 25 %, ⁸B 5.16e6 ± 2 %) our xenon
+    floor is 26–31 % above this file and our argon 15 % above the Snowmass argon file while
+    within 10 % of O'Hare's own: the two publications differ mainly by the atmospheric-flux
+    uncertainty (20 % against 25 %), which sets the floor above ~20 GeV (that change alone
+    takes the xenon ratios to 1.07–1.14 at 20 GeV–1 TeV). The xenon background
+    uses ¹³¹Xe, the nucleus of that code, for speed (natural xenon: ratios higher by 0.5 %)."""
+    cases = (("131Xe", SNOWMASS_XE), ("Ar", SNOWMASS_AR))
+    for target, reference in cases:
+        background = _with_snowmass_fluxes(
+            neutrino_background(target, uncertainties=SNOWMASS_UNCERTAINTIES))
+        masses = list(reference)
+        floor = neutrino_floor(masses, background, SNOWMASS_HALO)
+        ratios = floor / np.array([reference[m] for m in masses])
+        np.testing.assert_allclose(ratios, 1.0, rtol=0.20, err_msg=target)
