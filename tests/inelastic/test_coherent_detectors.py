@@ -33,3 +33,58 @@ def test_coh_ar_750_charged_current_per_year() -> None:
     fluence = det.exposure * spectra[Flavour.NU_E].total / (4 * math.pi * (27.5 * u.m) ** 2)
     assert pred.total == pytest.approx(pred.targets * sigma * fluence, rel=1e-9)
     assert 200 < pred.total < 1000
+
+
+def test_coh_ar_750_neutral_current_per_year() -> None:
+    """⁴⁰Ar NC (SNOwGLoBES 1.3 table, 9.8 MeV level): 94.1 interactions a year in 610 kg, next
+    to 508 CC. Jeong, K-Neutrino Symposium 2024 quotes ~100 NC and ~340 CC *detected* a year
+    (CENNS-10 efficiency): the NC counts agree to 6 %, the NC/CC ratios do not (0.19 vs 0.29),
+    see the inelastic how-to. Pinned to 1e-3 so a change is noticed; the ratio to the quoted
+    100 is checked to lie in [0.5, 2]."""
+    det = load_detector("coh-ar-750")
+    assert "40ar-nc" in det.channels
+    pred = predict_channels(det, channels=["40ar-nc", "40ar-cc"])
+    nc = pred["40ar-nc"]
+    assert nc.total == pytest.approx(94.09, rel=1e-3)
+    assert 0.5 < nc.total / 100.0 < 2.0
+    assert nc.neutrons == 0.0
+    # every NC event is one 9.8 MeV γ: the γ spectrum holds all of them in the 8–12 MeV bin
+    edges = list(det.inelastic.energy_edges)  # type: ignore[union-attr]
+    assert nc.spectra.sum(axis=0)[edges.index(8.0)] == pytest.approx(nc.total, rel=1e-12)
+    assert nc.total / pred["40ar-cc"].total == pytest.approx(0.185, abs=0.002)
+
+
+def test_d2o_oxygen_against_the_published_expectation() -> None:
+    """D₂O: Konovalov, COHERENT talk 2021 expects 1070 ν_e d and 390 ν_e O events per its
+    exposure, a ratio 0.364 that does not depend on exposure or flux. With ¹⁶O(ν_e, e⁻) of
+    Kolbe, Langanke & Vogel 2002 on the oxygen of 592 kg D₂O the ratio is 0.0813 (pinned,
+    1e-3): 4.5 times below the talk's — the gap is stated, not tuned (more oxygen than the heavy
+    water, or a larger ¹⁶O cross section; see the inelastic how-to)."""
+    pred = predict_channels(load_detector("d2o"), channels=["2h-cc", "16o-cc"])
+    ratio = pred["16o-cc"].total / pred["2h-cc"].total
+    assert ratio == pytest.approx(0.0813, rel=1e-3)
+    assert 390 / 1070 / ratio == pytest.approx(4.48, abs=0.02)
+    assert pred["16o-cc"].by_flavour()[Flavour.NU_E] == pytest.approx(pred["16o-cc"].total)
+
+
+def test_nubes_lead_neutrons_count_the_208pb_only() -> None:
+    """NUBES lead (900 kg natural Pb at 18.88 m, Efremenko, SNvD 2023): ²⁰⁸Pb(ν_e, e⁻)Xn
+    events equal N(²⁰⁸Pb) ⟨σ⟩ Φ exactly (1e-9), with N(²⁰⁸Pb) from the natural abundance
+    (52.4 %); neutrons = 1 × (1n events) + 2 × (2n events). At 5 × 10²³ POT: 5073 CC and 744
+    NC events (interaction counts; the 346 events COHERENT expected are detected neutrons
+    after an unpublished efficiency, not comparable)."""
+    det = load_detector("nubes-pb")
+    assert {"208pb-cc", "208pb-nc"} <= set(det.channels)
+    pred = predict_channels(det, channels=["208pb-cc", "208pb-nc"], exposure=5e23)
+    cc = pred["208pb-cc"]
+    spectra = det.source.spectra()  # type: ignore[attr-defined]
+    sigma = flux_averaged_cross_section(get_channel("208pb-cc"), spectra[Flavour.NU_E],
+                                        Flavour.NU_E)
+    fluence = 5e23 * spectra[Flavour.NU_E].total / (4 * math.pi * (18.88 * u.m) ** 2)
+    assert cc.total == pytest.approx(cc.targets * sigma * fluence, rel=1e-9)
+    lead_atoms = 900.0 / 207.2 * 6.02214076e26  # natural lead, mean atomic mass 207.2
+    assert cc.targets / lead_atoms == pytest.approx(0.524, abs=0.002)
+    one, two = cc.counts.sum(axis=0)
+    assert cc.neutrons == pytest.approx(one + 2 * two, rel=1e-12)
+    assert cc.total == pytest.approx(5073, rel=2e-3)
+    assert pred["208pb-nc"].total == pytest.approx(744, rel=2e-3)

@@ -162,7 +162,7 @@ def get_channel(name: str) -> Channel:
     return _REGISTRY[key]()
 
 
-_BUILTIN_MODULES: tuple[str, ...] = ("electron", "deuteron", "nuclear")
+_BUILTIN_MODULES: tuple[str, ...] = ("electron", "deuteron", "nuclear", "tabulated")
 """Modules of :mod:`cevns.inelastic` that register channels when imported."""
 
 _loaded = False

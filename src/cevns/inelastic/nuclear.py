@@ -17,10 +17,9 @@ Registered channels (names used in detector files and on the CLI):
 
 Each level's neutron multiplicity comes from :mod:`cevns.inelastic.deexcitation`.
 
-The other targets of the allowed-approximation programme (¹²⁷I, ²⁰⁸Pb, ¹⁶O and the
-neutral current on ⁴⁰Ar and ²⁰⁸Pb) need measured strength distributions (Palarczyk et al.,
-Phys. Rev. C 59 (1999) 500; Wakasa et al., Phys. Rev. C 85 (2012) 064606) that are not
-shipped yet; their channels are not registered.
+¹²⁷I has no channel yet: its measured strength distribution (Palarczyk et al., Phys. Rev. C
+59 (1999) 500) is not shipped. ²⁰⁸Pb, ¹⁶O and the neutral current on ⁴⁰Ar are channels
+interpolated in published tables of the cross section (:mod:`cevns.inelastic.tabulated`).
 """
 
 from __future__ import annotations
