@@ -82,3 +82,15 @@ def test_bad_axial_coupling_is_one_line_error(bad: float) -> None:
 def test_unknown_coulomb_mode_is_one_line_error() -> None:
     with pytest.raises(ValueError, match=r"coulomb: unknown mode 'exact'"):
         coulomb_factor(7, 12, 10.0, "exact")
+
+
+@pytest.mark.parametrize(("z", "a"), [(7, 12), (19, 40), (54, 127), (83, 208)])
+def test_fast_fermi_function_matches_the_exact_one(z: int, a: int) -> None:
+    """The interpolated Fermi function (log F linear in log p on a 2048-point grid) agrees with
+    the exact relativistic one to 1e-5 from threshold to 400 MeV; positrons use the exact one."""
+    from cevns.inelastic.allowed import fermi_function, fermi_function_fast
+
+    e = np.geomspace(0.511, 400.0, 4001)
+    assert np.allclose(fermi_function_fast(z, a, e), fermi_function(z, a, e), rtol=1e-5, atol=0)
+    assert np.array_equal(fermi_function_fast(z, a, e, positron=True),
+                          fermi_function(z, a, e, positron=True))
