@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cevns.flavours import ALL_FLAVOURS, Flavour
 from cevns.inelastic import Channel, get_channel
@@ -139,3 +141,15 @@ def test_argon_cc_allowed_against_the_published_table() -> None:
     allowed = _average("40ar-cc", Flavour.NU_E)
     assert table == pytest.approx(2.466e-40, rel=1e-3)
     assert allowed / table == pytest.approx(1.510, rel=1e-3)
+
+
+@given(energy=st.lists(st.floats(0.0, 100.0), min_size=1, max_size=20),
+       name=st.sampled_from(TABULATED))
+def test_tables_are_finite_non_negative_and_split_exactly(energy: list[float], name: str) -> None:
+    """Any energies inside the tables: finite, ≥ 0, final states summing to the total."""
+    channel = get_channel(name)
+    e = np.array(energy)
+    for flavour in channel.flavours:
+        parts = channel.final_state_cross_sections(e, flavour)
+        assert np.all(np.isfinite(parts)) and np.all(parts >= 0)
+        assert np.array_equal(parts.sum(axis=-1), channel.cross_section(e, flavour))
