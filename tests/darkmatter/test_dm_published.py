@@ -6,10 +6,10 @@ References (shipped in ``cevns/data/darkmatter/``, origin in the data README):
   ``Y = ε² α_D (m_χ/m_V)⁴`` for scalar χ, ``m_V = 3 m_χ``, ``α_D = 0.5``.
 * COHERENT, arXiv:2205.12414: 90 % CL limit on ``α_B`` against ``m_V`` (leptophobic).
 
-Tolerance: a factor 1.5 in the coupling (the issue's criterion), which is several times the
-digitisation error (~10 % in the coupling). The inputs we could not verify (the π⁰ yield per
-POT, the paper's event selection, the leptophobic curve's ``m_χ`` and ``α_D``) are stated in
-the how-to page; the ratios measured here are reported there.
+Tolerance: a factor 1.5 in the coupling, several times the digitisation error (~10 % in the
+coupling). The inputs we could not verify (the π⁰ yield per POT, the paper's event selection,
+the leptophobic curve's ``m_χ`` and ``α_D``) are stated in the how-to page; the ratios
+measured here are reported there.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from cevns.darkmatter import DarkPhoton, Leptophobic
 from cevns.darkmatter.published import PUBLISHED_CURVES, published_curve
 from cevns.experiments.csi2021_dm import CsIDarkMatterSearch
 
-#: Factor allowed between our limit and the published one (the issue's criterion).
+#: Factor allowed between our limit and the published one.
 FACTOR = 1.5
 
 

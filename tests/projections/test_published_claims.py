@@ -130,12 +130,12 @@ def test_ess_multi_target_weak_mixing_angle() -> None:
     together with a shared 10 % flux: σ(sin²θ_W) = 0.0139 (68 % CL half-width).
 
     Published comparison: ±0.011 for the ESS detectors of Chattaraj, Majumdar, Papoulias &
-    Srivastava, arXiv:2501.12443, as quoted by a secondary summary of that paper. The stored
-    copy of the paper holds only its title, authors, abstract and the start of its
-    introduction: its table of detectors (masses, thresholds, distance), its neutrino yield,
-    run time, flux and background assumptions and its own sin²θ_W number could not be read,
-    and the ESS study it builds on (Baxter et al., JHEP 02 (2020) 123, arXiv:1911.00762) is
-    not stored at all. Ratio 1.26 (ours / quoted). Diagnosis: our combination is limited by
+    Srivastava, arXiv:2501.12443, a number quoted from that paper but not checked in it: the
+    paper's full text was not available to us beyond its title, authors, abstract and the
+    start of its introduction, so its table of detectors (masses, thresholds, distance), its
+    neutrino yield, run time, flux and background assumptions and its own sin²θ_W number
+    could not be read, nor the ESS study it builds on (Baxter et al., JHEP 02 (2020) 123,
+    arXiv:1911.00762). Ratio 1.26 (ours / quoted). Diagnosis: our combination is limited by
     the flux normalisation (0.0014 without it, 0.0080 with 5 %, the CsI threshold moves it by
     0.4 %); the quoted ±0.011 corresponds to a 7-8 % flux normalisation in our set-ups
     (0.0107 at 7 %, 0.0118 at 8 %). Tolerance: within a factor 1.5.
