@@ -48,12 +48,17 @@ def test_abundance_scales_inversely_with_the_coupling_and_target_is_consistent()
 
 
 def test_relic_bad_input() -> None:
+    """Bad input is a one-line ValueError naming the parameter the caller gave."""
     for call, message in (
         (lambda: relic_target_y(200.0), r"^chi_mass: the relic target covers"),
-        (lambda: relic_target_y(10.0, mass_ratio=2.1), r"^mediator_mass: need m_V > 2.2 m_chi"),
+        (lambda: relic_target_y(10.0, mass_ratio=2.1), r"^mass_ratio: must be finite and > 2.2"),
         (lambda: relic_abundance(10.0, 30.0, -1e-4), r"^epsilon: must be finite and >= 0"),
         (lambda: relic_abundance(10.0, 30.0, 0.0), r"^epsilon: must be > 0"),
         (lambda: relic_target_y(10.0, omega_h2=0.0), r"^omega_h2: must be finite and > 0"),
+        (lambda: relic_target_y(10.0, alpha_d=0.0), r"^alpha_d: must be finite and > 0"),
+        (lambda: relic_target_y(10.0, alpha_d=-0.5), r"^alpha_d: must be finite and > 0"),
+        (lambda: relic_target_y(10.0, mass_ratio=float("nan")), r"^mass_ratio: must be"),
+        (lambda: relic_target_y(10.0, mass_ratio=2.0), r"^mass_ratio: must be"),
     ):
         with pytest.raises(ValueError, match=message):
             call()

@@ -254,12 +254,33 @@ def relic_target_y(chi_masses: ArrayLike, mass_ratio: float = 3.0, alpha_d: floa
                    omega_h2: float = float(c.OMEGA_CDM_H2)) -> FloatArray:
     """``Y = ε² α_D (m_χ/m_V)⁴`` giving ``Ω h² = omega_h2`` at each χ mass (MeV).
 
-    ``m_V = mass_ratio · m_χ``. Ω h² is close to ∝ 1/Y, so fixed-point steps
-    ``Y ← Y Ω(Y)/Ω_target`` converge to 1e-3 in a few iterations.
+    Ω h² is close to ∝ 1/Y, so fixed-point steps ``Y ← Y Ω(Y)/Ω_target`` converge to 1e-3
+    in a few iterations.
+
+    Parameters
+    ----------
+    chi_masses
+        χ masses in MeV, each within ``m_e < m_χ < m_π±``.
+    mass_ratio
+        ``m_V/m_χ``, > 2.2 (away from the s-channel resonance); 3 is the benchmark.
+    alpha_d
+        Dark coupling ``α_D`` > 0 (benchmark 0.5).
+    omega_h2
+        Target abundance; default Ω_c h² of Planck 2018 (:data:`cevns.constants.OMEGA_CDM_H2`).
+
+    Raises
+    ------
+    ValueError
+        One line naming the parameter out of its range.
     """
     masses = np.atleast_1d(np.asarray(chi_masses, dtype=float))
     if not (math.isfinite(omega_h2) and omega_h2 > 0):
         raise ValueError(f"omega_h2: must be finite and > 0, got {omega_h2}")
+    if not (math.isfinite(mass_ratio) and mass_ratio > 2.2):
+        raise ValueError(f"mass_ratio: must be finite and > 2.2 (m_V = mass_ratio m_chi away "
+                         f"from the s-channel resonance), got {mass_ratio}")
+    if not (math.isfinite(alpha_d) and alpha_d > 0):
+        raise ValueError(f"alpha_d: must be finite and > 0, got {alpha_d}")
     out = np.empty_like(masses)
     for i, m in enumerate(masses):
         m_v = mass_ratio * float(m)
