@@ -80,6 +80,12 @@ def test_toy_data_is_seeded() -> None:
 
 
 def test_bad_input() -> None:
+    """Bad input is a one-line ValueError naming the parameter."""
+    model = _counting(10.0, 5.0, 0.1, 0.2)
+    with pytest.raises(ValueError, match=r"^poi: unknown parameter 'nope'; allowed:"):
+        pulls_and_impacts(model, "nope")
+    with pytest.raises(ValueError, match=r"^observed: counts of shape \(2,\) do not match"):
+        pulls_and_impacts(model, "mu", observed=np.array([1.0, 2.0]))
     with pytest.raises(ValueError, match=r"^projections:"):
         projected_pulls_impacts({}, 1.0)
     setup = load_setup("ge-mini")

@@ -127,14 +127,16 @@ def pulls_and_impacts(
     data
         A label of the data for the output (default: ``"asimov"`` or ``"observed"``).
     """
+    if poi not in model.parameter_names:
+        raise ValueError(f"poi: unknown parameter {poi!r}; allowed: "
+                         f"{list(model.parameter_names)}")
     i_poi = model.index(poi)
     x0 = model.vector(truth)
-    if observed is None:
-        observed = model.expected(x0)
-        label = data or "asimov"
-    else:
-        label = data or "observed"
-    likelihood = BinnedLikelihood(model, np.reshape(observed, model.shape), auxiliary)
+    counts = np.asarray(model.expected(x0) if observed is None else observed, dtype=np.float64)
+    label = data or ("asimov" if observed is None else "observed")
+    if counts.size == math.prod(model.shape):  # flat counts in the model's bin order
+        counts = counts.reshape(model.shape)
+    likelihood = BinnedLikelihood(model, counts, auxiliary)
     best = fit(likelihood, start=x0)
     mu_hat = float(best.values[i_poi])
     sigma0 = dict(zip(model.constrained_index.tolist(), model.constraint_sigma.tolist(),
