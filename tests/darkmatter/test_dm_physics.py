@@ -280,13 +280,17 @@ def test_eta_production_adds_to_the_pi0() -> None:
 
 
 def test_merged_flux_gives_the_same_rate() -> None:
-    """Merging the ~10⁵ off-shell χ nodes into ≤ 2049 momentum bins keeps χ per POT exactly and
+    """Merging the ~10⁵ off-shell χ nodes into ≤ 2048 momentum bins keeps χ per POT exactly and
     the recoil rate on Cs to 1e-3 wherever it exceeds 10⁻⁴ of its maximum (measured 5e-4, in
     the tail, where a merged bin's T_max shifts; the CsI template per PE bin moves by 1.3e-4)."""
     model = DarkPhoton(20.0, mediator_mass=10.0, epsilon=1e-3, decay="off-shell")
     full = chi_flux(model, 19.3 * u.m, max_nodes=None)
     merged = full.merged()
-    assert full.energies.size > 10**5 and merged.energies.size <= 2049
+    assert full.energies.size > 10**5 and merged.energies.size <= 2048
+    assert full.merged(1).energies.size == 1
+    assert full.merged(1).per_pot == pytest.approx(full.per_pot, rel=1e-12)
+    with pytest.raises(ValueError, match=r"^bins: must be an integer >= 1, got 0"):
+        full.merged(0)
     assert merged.per_pot == pytest.approx(full.per_pot, rel=1e-12)
     iso = Isotope.parse("Cs133")
     t = np.geomspace(1e-6, 0.3, 60)

@@ -89,12 +89,14 @@ class ChiFlux:
         return np.asarray(self.distance / SPEED_OF_LIGHT * (self.energies / p - 1.0))
 
     def merged(self, bins: int = 2048) -> ChiFlux:
-        """The same flux on at most ``bins`` + 1 nodes: nodes merged in log-spaced bins of χ
-        momentum (down to 10⁻³ of the largest), each bin keeping its total weight and the
-        harmonic mean of ``p²``. The sums ``Σ w``, ``Σ w/p²`` and ``Σ w E²/p²`` of the
+        """The same flux on at most ``bins`` nodes (``bins`` >= 1): nodes merged in log-spaced
+        bins of χ momentum (down to 10⁻³ of the largest), each bin keeping its total weight and
+        the harmonic mean of ``p²``. The sums ``Σ w``, ``Σ w/p²`` and ``Σ w E²/p²`` of the
         χ–nucleus rate are then exact per bin; merging shifts each bin's largest recoil, which
         moves the rate by < 10⁻³ where it exceeds 10⁻⁴ of its maximum and the CsI template by
         ~10⁻⁴ per bin (tested)."""
+        if isinstance(bins, bool) or not isinstance(bins, int) or bins < 1:
+            raise ValueError(f"bins: must be an integer >= 1, got {bins!r}")
         p2 = np.maximum(self.energies**2 - self.chi_mass**2, 1e-300)
         p = np.sqrt(p2)
         top = float(p.max())
