@@ -39,7 +39,14 @@ def test_spectrum_shape_and_binding() -> None:
     assert free[0] / pp[0] == pytest.approx(1.227, rel=0.01)
 
 
+def test_element_is_case_insensitive() -> None:
+    """The element is read as the shell table reads it ("xe" is xenon), for the atom count too."""
+    np.testing.assert_array_equal(solar_electron_recoil_rate([5.0], element="xe"),
+                                  solar_electron_recoil_rate([5.0], element="Xe"))
+
+
 def test_bad_input() -> None:
+    """Bad input is a one-line ValueError naming the parameter and what is allowed."""
     with pytest.raises(ValueError, match=r"^recoil_energy_kev: electron recoil energies must"):
         solar_electron_recoil_rate([0.0, 1.0])
     with pytest.raises(ValueError, match=r"unknown solar flux .nope."):

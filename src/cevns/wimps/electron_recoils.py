@@ -68,6 +68,7 @@ def solar_electron_recoil_rate(
     if not np.all(np.isfinite(t_kev)) or np.any(t_kev <= 0):
         raise ValueError("recoil_energy_kev: electron recoil energies must be finite and > 0 keV")
     shells = atomic_shells(element)  # one-line error for an element without shell data
+    symbol = shells.symbol
     base = SolarSource() if source is None else source
     sun = SolarSource(model=base.model, components=tuple(components),
                       oscillation=base.oscillation, flux_scale=base.flux_scale)
@@ -79,12 +80,12 @@ def solar_electron_recoil_rate(
     for flavour, spectrum in sun.flux_at().items():
         energies, weights = spectrum.quadrature(lower=e_min)
         if stepping:
-            dsigma = physics.atomic_dsigma_dT(energies, t[:, None], flavour, element)
+            dsigma = physics.atomic_dsigma_dT(energies, t[:, None], flavour, symbol)
         else:
             z = float(sum(shells.electrons))
             dsigma = z * physics.dsigma_dT(energies, t[:, None], flavour)
         per_atom += np.sum(weights * dsigma, axis=-1)  # per MeV per second per atom
-    atoms = float(np.sum(Target.parse(element).nuclei_per_kg())) * u.tonne / u.kg
+    atoms = float(np.sum(Target.parse(symbol).nuclei_per_kg())) * u.tonne / u.kg
     rate = per_atom * atoms * _SECONDS_PER_YEAR * u.keV
     out: FloatArray = rate.reshape(t_kev.shape)
     return out
