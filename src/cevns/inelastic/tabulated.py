@@ -36,9 +36,10 @@ Registered channels (names used in detector files and on the CLI):
     set beside the allowed-approximation ``40ar-cc``, which lies 51 % above it at a
     stopped-pion source. Neutron emission is not in the table (0 neutrons).
 
-Interpolation is linear in energy between the tabulated points; below the first non-zero
-point the cross section is exactly zero (the table's own threshold). Above the last point
-(100 MeV) the channels raise a one-line :class:`ValueError` (no extrapolation).
+Interpolation is linear in energy between the tabulated points. The cross section is exactly
+zero at and below the last tabulated zero before the first non-zero point (the channel's
+:meth:`~TabulatedChannel.threshold`) and rises linearly from there to that point. Above the
+last point (100 MeV) the channels raise a one-line :class:`ValueError` (no extrapolation).
 
 Lepton and γ energies: a table gives no excitation-energy distribution, so each final state
 carries the table's threshold for it as its ``excitation`` (the charged lepton's energy is
