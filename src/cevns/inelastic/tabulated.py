@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -150,11 +151,7 @@ class TabulatedChannel:
 
     def threshold(self, flavour: Flavour) -> float:
         """The last tabulated energy (MeV) below the first non-zero cross section."""
-        table = cross_section_table(self.table)
-        energy = table["energy_MeV"]
-        total = sum((table[c] for c in self._columns(flavour) if c), np.zeros_like(energy))
-        first = int(np.argmax(total > 0))
-        return float(energy[max(first - 1, 0)])
+        return _table_threshold(self.table, [c for c in self._columns(flavour) if c])
 
     def final_state_cross_sections(self, energy: ArrayLike, flavour: Flavour) -> FloatArray:
         """Partial cross sections in cm², shape ``energy.shape + (len(final_states),)``."""
@@ -180,13 +177,19 @@ class TabulatedChannel:
                           dtype=np.float64)
 
 
+def _table_threshold(table: str, columns: Sequence[str]) -> float:
+    """The last energy (MeV) of ``table`` below the first non-zero sum of ``columns``."""
+    data = cross_section_table(table)
+    energy = data["energy_MeV"]
+    total = sum((data[c] for c in columns), np.zeros_like(energy))
+    first = int(np.argmax(total > 0))
+    return float(energy[max(first - 1, 0)])
+
+
 def _state(label: str, table: str, column: str, neutrons: int, gamma: float = 0.0) -> FinalState:
     """A final state whose ``excitation`` is the table's threshold for ``column``."""
-    data = cross_section_table(table)
-    first = int(np.argmax(data[column] > 0))
-    threshold = float(data["energy_MeV"][max(first - 1, 0)])
     probabilities = tuple(1.0 if k == neutrons else 0.0 for k in range(neutrons + 1))
-    return FinalState(label, threshold, probabilities, gamma)
+    return FinalState(label, _table_threshold(table, [column]), probabilities, gamma)
 
 
 _PB = "208pb_engel2003.csv"
