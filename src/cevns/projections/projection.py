@@ -675,6 +675,15 @@ def _scan_values(poi: str, comp: CompiledModel, prof: Profiler, x0: FloatArray, 
     return np.asarray(np.unique(np.concatenate([np.linspace(a, b, 81), [centre]])))
 
 
+def _combined_model(projections: Mapping[str, Projection], templates: Mapping[str, Any],
+                    model: Any, poi: str, scale: float, shared: Sequence[str]) -> BinnedModel:
+    """The detectors' binned models at exposure factor ``scale`` in one likelihood
+    (:func:`cevns.stats.combine_models`) with ``poi`` and the ``shared`` nuisances common."""
+    channels = {k: p.binned_model(scale, template=templates[k], model=model, poi=poi)
+                for k, p in projections.items()}
+    return combine_models(channels, shared=[poi, *shared])[0]
+
+
 def combined_model_intervals(
     projections: Mapping[str, Projection],
     model: Any,
@@ -694,15 +703,14 @@ def combined_model_intervals(
     first = next(iter(projections.values()))
     out = []
     for s in np.asarray(scales, dtype=np.float64):
-        channels = {k: p.binned_model(float(s), template=templates[k], model=model, poi=poi)
-                    for k, p in projections.items()}
-        combined, _ = combine_models(channels, shared=[poi, *shared])
+        combined = _combined_model(projections, templates, model, poi, float(s), shared)
         intervals = profile_intervals(combined, poi, model.values()[poi], scan, levels)
         totals = [p._totals(float(s)) for p in projections.values()]
         summed = (sum(t[0] for t in totals), sum(t[1] for t in totals),
                   sum(t[2] for t in totals))
         out.append(_point(first.plan, float(s), summed, intervals, levels))
     return out
+
 
 def combined_interval_toys(
     projections: Mapping[str, Projection],
@@ -729,9 +737,7 @@ def combined_interval_toys(
     templates = {k: p.signal_template(model, poi) for k, p in projections.items()}
 
     def build(s: float) -> BinnedModel:
-        channels = {k: p.binned_model(s, template=templates[k], model=model, poi=poi)
-                    for k, p in projections.items()}
-        return combine_models(channels, shared=[poi, *shared])[0]
+        return _combined_model(projections, templates, model, poi, s, shared)
 
     return _interval_toys(build, poi, float(model.values()[poi]), scales, n_toys=n_toys,
                           seed=seed, level=level, executor=executor, workers=workers,
@@ -764,10 +770,11 @@ def projected_pulls_impacts(
         if poi is None:
             raise ValueError("poi: name the model parameter of interest")
         templates = {k: p.signal_template(model, poi) for k, p in projections.items()}
-        channels = {k: p.binned_model(scale, template=templates[k], model=model, poi=poi)
-                    for k, p in projections.items()}
-        binned = (next(iter(channels.values())) if len(channels) == 1
-                  else combine_models(channels, shared=[poi, *shared])[0])
+        if len(projections) == 1:  # one detector: its own parameter names, no prefix
+            (key, proj), = projections.items()
+            binned = proj.binned_model(scale, template=templates[key], model=model, poi=poi)
+        else:
+            binned = _combined_model(projections, templates, model, poi, scale, shared)
         name, truth = poi, float(model.values()[poi])
     if seed is None:
         return pulls_and_impacts(binned, name, truth={name: truth})
