@@ -16,7 +16,8 @@ electron of binding energy ``B`` contributes only for ``T > B``. Line fluxes (pe
 ⁷Be lines) are integrated exactly. No detector response: ``T`` is the energy given to the
 electron (keV), before any resolution or efficiency.
 
-Units: recoil energies in keV at the boundary, events per tonne of target per year per keV.
+Units: electron recoil energies in keV at the boundary (the keVee scale: an electron recoil is
+not quenched; not keVnr), events per tonne of target per year per keV.
 """
 
 from __future__ import annotations
