@@ -21,11 +21,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from cevns.projections.impacts import PullsImpacts
 
 __all__ = ["register"]
 
@@ -285,7 +288,7 @@ def _fmt(interval: tuple[float | None, float | None] | None) -> str:
     return (f"[{'…' if lo is None else f'{lo:.4g}'}, {'…' if hi is None else f'{hi:.4g}'}]")
 
 
-def _ranking_table(ranking: Any, scale: float) -> Table:
+def _ranking_table(ranking: PullsImpacts, scale: float) -> Table:
     table = Table(title=f"pulls and impacts on {ranking.poi} at exposure factor {scale:.3g} "
                         f"({ranking.data}; {ranking.poi} = {ranking.poi_value:.4g} ± "
                         f"{ranking.poi_error:.2g})")
