@@ -36,6 +36,11 @@ def test_published_curves_load_and_interpolate() -> None:
         np.testing.assert_allclose(curve(curve.x), curve.y, rtol=1e-12)
     with pytest.raises(ValueError, match=r"^x: the curve 'coherent-csi-2021' covers"):
         published_curve("coherent-csi-2021")(500.0)
+    with pytest.raises(ValueError, match=r"got 1–500 MeV$") as info:
+        published_curve("coherent-csi-2021")(np.linspace(1.0, 500.0, 100))
+    assert "\n" not in str(info.value)
+    with pytest.raises(ValueError, match=r"got a non-finite value"):
+        published_curve("coherent-csi-2021")(np.array([10.0, np.nan]))
     with pytest.raises(ValueError, match=r"^name: unknown published curve"):
         published_curve("nope")
 

@@ -55,9 +55,13 @@ class PublishedCurve:
     def __call__(self, x: ArrayLike) -> FloatArray:
         """Log–log interpolation at ``x`` (MeV); outside the digitised range a ValueError."""
         xs = np.asarray(x, dtype=float)
-        if np.any(~np.isfinite(xs)) or np.any(xs < self.x[0]) or np.any(xs > self.x[-1]):
-            raise ValueError(f"x: the curve {self.name!r} covers {self.x[0]:g}–{self.x[-1]:g} "
-                             f"MeV, got {x!r}")
+        covers = f"x: the curve {self.name!r} covers {self.x[0]:g}–{self.x[-1]:g} MeV"
+        if not np.all(np.isfinite(xs)):
+            raise ValueError(f"{covers}, got a non-finite value")
+        if xs.size and (float(xs.min()) < self.x[0] or float(xs.max()) > self.x[-1]):
+            got = (f"{float(xs.min()):g}" if xs.size == 1
+                   else f"{float(xs.min()):g}–{float(xs.max()):g}")
+            raise ValueError(f"{covers}, got {got} MeV")
         return np.asarray(np.exp(np.interp(np.log(xs), np.log(self.x), np.log(self.y))))
 
     def as_array(self) -> FloatArray:
