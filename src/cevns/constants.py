@@ -216,10 +216,12 @@ PLANCK_MASS = _codata_constant("Planck mass energy equivalent in GeV", 1e3 * u.M
 #: arXiv:1807.06209 (the combined value quoted in the abstract, checked there).
 OMEGA_CDM_H2 = Constant(0.120, 0.001, "", "Planck 2018 VI, A&A 641 (2020) A6, abstract")
 #: Entropy density today s₀ = 2891.2 cm⁻³ (PDG 2024, Astrophysical constants and parameters,
-#: for T₀ = 2.7255 K; not re-read for this file).
+#: for T₀ = 2.7255 K; the table itself was not re-read). Checked against its definition:
+#: (2π²/45)(43/11)(k_B T₀/ħc)³ = 2891.3 cm⁻³ at T₀ = 2.7255 K (CODATA k_B and ħc).
 ENTROPY_DENSITY_TODAY = Constant(2891.2, 0.0, "cm^-3", "PDG 2024, Astrophysical constants")
-#: Critical density ρ_c/h² = 1.05371 × 10⁻⁵ GeV cm⁻³ (PDG 2024, Astrophysical constants and
-#: parameters; not re-read for this file).
+#: Critical density ρ_c/h² = 1.05371 × 10⁻⁵ GeV cm⁻³ (PDG, Astrophysical constants and
+#: parameters): the 1.87840(9) × 10⁻²⁹ h² g cm⁻³ of PDG 2018 (Tanabashi et al., PRD 98 (2018)
+#: 030001, Table 2.1, as quoted by OEIS A327854) is 1.05371 × 10⁻⁵ h² GeV cm⁻³.
 CRITICAL_DENSITY_H2 = Constant(1.05371e-2, 0.00002e-2, "MeV cm^-3",
                                "PDG 2024, Astrophysical constants (1.05371e-5 h^2 GeV cm^-3)")
 
