@@ -48,6 +48,24 @@ def test_counting_experiment_impacts_are_exact() -> None:
     assert res.poi_error == pytest.approx(math.hypot(stat, 0.1, 0.01), rel=0.05)
 
 
+def test_prefit_impacts_are_taken_about_the_best_fit() -> None:
+    """A nuisance pulled by the data: its pre-fit impacts shift it by ±σ₀ about its best fit θ̂
+    (the ranking of the scikit-hep package cabinetry, ``cabinetry.fit.ranking``), so they do
+    not depend on the pull. Here the auxiliary measurement pulls b_norm to about 1.2 (σ₀ = 0.2,
+    pull ≈ +1); shifting from θ₀ = 1 instead would give a pre-fit "+1σ" impact near zero and a
+    "−1σ" one twice the size. The background is linear in b_norm, so each impact is
+    ∓ b σ₀/s (tolerance 2 %)."""
+    model = _counting(100.0, 20.0, 0.10, 0.20)
+    res = pulls_and_impacts(model, "mu", observed=np.array([124.0]),
+                            auxiliary=np.array([0.0, 1.2]))
+    (bkg,) = [n for n in res.nuisances if n.name == "b_norm"]
+    assert bkg.pull == pytest.approx(1.0, abs=0.05)
+    flux = next(n for n in res.nuisances if n.name == "flux")
+    scale = 20 * 0.20 / (100 * (1 + 0.1 * flux.postfit))  # Δμ for b_norm moved by σ₀
+    assert bkg.prefit_impact_up == pytest.approx(-scale, rel=0.02)
+    assert bkg.prefit_impact_down == pytest.approx(scale, rel=0.02)
+
+
 def test_a_toy_pulls_the_nuisances_and_the_ranking_is_ordered() -> None:
     """A seeded toy: finite pulls away from zero, constraints in (0, 1.1], the ranking by the
     largest post-fit impact, and the same toy for the same seed."""

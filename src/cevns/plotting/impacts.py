@@ -4,7 +4,7 @@ One row per nuisance, the largest post-fit impact at the top. Left panel: the pu
 ``(θ̂ − θ₀)/σ₀`` as a point with the constraint ``σ̂/σ₀`` as its error bar (a bar shorter than
 the ±1 guides means the data constrain the nuisance). Right panel: the shift of the parameter
 of interest with the nuisance fixed at ``θ̂ + σ̂`` and at ``θ̂ − σ̂`` (filled bars, post-fit) and
-at ``θ₀ ± σ₀`` (open bars, pre-fit); see :mod:`cevns.projections.impacts`.
+at ``θ̂ ± σ₀`` (open bars, pre-fit); see :mod:`cevns.projections.impacts`.
 """
 
 from __future__ import annotations

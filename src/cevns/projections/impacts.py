@@ -8,11 +8,13 @@ error (MIGRAD on the full likelihood, the parameter of interest free):
   the nuisance better than its prior);
 * **post-fit impact** ``Δ±`` = the best-fit parameter of interest with the nuisance fixed at
   ``θ̂ ± σ̂`` (every other parameter re-fitted) minus the unconstrained best fit; the
-  **pre-fit impact** fixes it at ``θ₀ ± σ₀`` instead.
+  **pre-fit impact** fixes it at ``θ̂ ± σ₀`` instead (about the best fit too, so that it does
+  not depend on the pull).
 
-This is the convention of the nuisance-parameter impacts of the CMS Combine tool (CMS
-Collaboration, "The CMS statistical analysis and combination tool: Combine", CMS-CAT-23-001,
-arXiv:2404.06614). Nuisances are ranked by their largest post-fit
+The post-fit impacts are the convention of the nuisance-parameter impacts of the CMS Combine
+tool (CMS Collaboration, "The CMS statistical analysis and combination tool: Combine",
+CMS-CAT-23-001, arXiv:2404.06614); the pre-fit ones follow the ranking of the scikit-hep
+package cabinetry (``cabinetry.fit.ranking``). Nuisances are ranked by their largest post-fit
 impact. On Asimov data every pull is 0 by construction: the constraints and impacts are then
 the expected ones. A free normalisation (no constraint) has no pull; its impact uses ``σ̂``.
 """
@@ -160,7 +162,7 @@ def pulls_and_impacts(
             pull=None if s0 is None else (theta - prior) / s0,
             constraint=None if s0 is None else err / s0,
             impact_up=shift(theta + err), impact_down=shift(theta - err),
-            prefit_impact_up=None if s0 is None else shift(prior + s0),
-            prefit_impact_down=None if s0 is None else shift(prior - s0)))
+            prefit_impact_up=None if s0 is None else shift(theta + s0),
+            prefit_impact_down=None if s0 is None else shift(theta - s0)))
     rows.sort(key=lambda r: -r.impact)
     return PullsImpacts(poi, mu_hat, float(best.errors[i_poi]), label, tuple(rows))
