@@ -273,6 +273,18 @@ def sns_eta(yield_per_pot: float, yield_uncertainty: float = 0.5) -> MesonProduc
     was found, hence no default. The momentum shape is :data:`SANFORD_WANG_MINIBOONE_K0` (as in
     BdNMC). Combine with :data:`SNS_PI0`: ``DarkMatterResponse.build(det, production=(SNS_PI0,
     sns_eta(...)))`` and a model with ``meson="eta"``.
+
+    Parameters
+    ----------
+    yield_per_pot
+        η per proton on target, finite and >= 0 (your assumption).
+    yield_uncertainty
+        Relative uncertainty of that yield in [0, 1) (default 50 %), a normalisation nuisance.
+
+    Raises
+    ------
+    ValueError
+        One line naming the parameter out of its range.
     """
     return MesonProduction(
         "eta", yield_per_pot, yield_uncertainty, 0.984 * u.GeV,

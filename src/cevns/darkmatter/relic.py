@@ -227,7 +227,28 @@ def _backward_euler(x0: float, x1: float, steps: int, log_x: FloatArray, log_lam
 
 def relic_abundance(chi_mass: float, mediator_mass: float, epsilon: float,
                     alpha_d: float = 0.5) -> float:
-    """Ω h² of complex scalar χ (χ and χ* together) for the given dark-photon parameters."""
+    """Ω h² of complex scalar χ (χ and χ* together) for the given dark-photon parameters.
+
+    The Boltzmann equation of the module docstring (Gondolo & Gelmini, Nucl. Phys. B360
+    (1991) 145; Kolb & Turner, *The Early Universe*, 1990, ch. 5), integrated from ``x = 3`` to
+    ``T ≈ 10 keV`` by backward Euler with a Richardson step.
+
+    Parameters
+    ----------
+    chi_mass
+        ``m_χ`` in MeV, ``m_e < m_χ < m_π±`` (e⁺e⁻ and μ⁺μ⁻ channels only).
+    mediator_mass
+        ``m_V`` in MeV, > 2.2 ``m_χ`` (away from the s-channel resonance).
+    epsilon
+        Kinetic mixing ``ε`` > 0.
+    alpha_d
+        Dark coupling ``α_D`` > 0.
+
+    Raises
+    ------
+    ValueError
+        One line naming the parameter out of its range.
+    """
     _check_masses(chi_mass, mediator_mass)
     _check_couplings(epsilon, alpha_d)
     if not epsilon > 0:

@@ -731,7 +731,28 @@ def combined_interval_toys(
     likelihood of :func:`combined_model_intervals`): each toy draws every detector's counts
     and one auxiliary value of each ``shared`` nuisance (the flux is the same for all
     detectors, so a toy moves all of them together), seeded per (seed, exposure, chunk) and
-    run on the scan engine's executors; the result does not depend on the executor."""
+    run on the scan engine's executors; the result does not depend on the executor.
+
+    Parameters
+    ----------
+    projections
+        The detectors by name (one facility, one run plan).
+    model, poi
+        The new-physics or Standard-Model parameter model and the parameter measured.
+    scales
+        Exposure factors of the run plan.
+    shared
+        Nuisances common to all detectors (default the neutrino flux).
+    n_toys, seed, level
+        Toys per exposure (>= 1), their seed and the confidence level of the interval.
+    executor, workers, chunk, scheduler
+        As in :func:`cevns.scan.engine.map_chunks`.
+
+    Raises
+    ------
+    ValueError
+        One line for no detector, ``n_toys`` or ``chunk`` < 1, or ``level`` outside (0, 1).
+    """
     if not projections:
         raise ValueError("projections: need at least one detector")
     templates = {k: p.signal_template(model, poi) for k, p in projections.items()}
@@ -757,7 +778,28 @@ def projected_pulls_impacts(
     factor ``scale``: of the CEvNS signal strength for one detector (``model`` None), or of
     the model parameter ``poi`` for one or several detectors fitted together with the
     ``shared`` nuisances common. The data are the Asimov data set, or one seeded toy (Poisson
-    counts and auxiliary measurements) with ``seed``."""
+    counts and auxiliary measurements) with ``seed``.
+
+    Parameters
+    ----------
+    projections
+        The detectors by name; one for the cross section.
+    scale
+        Exposure factor of the run plan.
+    model, poi
+        The parameter model and its parameter of interest (both None: the CEvNS signal
+        strength ``mu``).
+    shared
+        Nuisances common to several detectors (default the neutrino flux).
+    seed
+        None for the Asimov data, else the seed (>= 0) of one toy.
+
+    Raises
+    ------
+    ValueError
+        One line for no detector, several detectors without a model, a model without
+        ``poi``, or a negative ``seed``.
+    """
     if not projections:
         raise ValueError("projections: need at least one detector")
     if model is None:
