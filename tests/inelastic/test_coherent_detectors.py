@@ -18,7 +18,7 @@ def test_coh_ar_750_charged_current_per_year() -> None:
     """COH-Ar-750 (610 kg fiducial at 27.5 m, one file year = 1.4 MW × 5000 h = 7 GWh, the
     ~7000 MWh/year of Jeong, K-Neutrino Symposium 2024): ⁴⁰Ar(ν_e, e⁻) events equal
     ε X N_Ar ⟨σ⟩ Φ exactly (1e-9). Jeong quotes ~340 CC *detected* per year with the CENNS-10
-    efficiency; the interaction rate here is about 1.5 times that with the allowed-approximation
+    efficiency; the interaction rate here is about 1.45 times that with the allowed-approximation
     ⁴⁰Ar strengths (efficiency and the cross section both enter the gap, see the report), so
     only a broad sanity band [200, 1000] is checked."""
     if "40ar-cc" not in channel_names():
@@ -37,7 +37,7 @@ def test_coh_ar_750_charged_current_per_year() -> None:
 
 def test_coh_ar_750_neutral_current_per_year() -> None:
     """⁴⁰Ar NC (SNOwGLoBES 1.3 table, 9.8 MeV level): 94.1 interactions a year in 610 kg,
-    next to 508 allowed-approximation CC. Jeong, K-Neutrino Symposium 2024: "Detect ~340 CC
+    next to 487 allowed-approximation CC. Jeong, K-Neutrino Symposium 2024: "Detect ~340 CC
     and ~100 NC per year": the NC counts agree to 6 %; the NC/CC ratio is 0.19 with the
     allowed-approximation CC and 0.28 with the published CC table (0.29 in the talk), see the
     inelastic how-to. Pinned to 1e-3 so a change is noticed; the ratio to the quoted 100 is
@@ -52,7 +52,7 @@ def test_coh_ar_750_neutral_current_per_year() -> None:
     # every NC event is one 9.8 MeV γ: the γ spectrum holds all of them in the 8–12 MeV bin
     edges = list(det.inelastic.energy_edges)  # type: ignore[union-attr]
     assert nc.spectra.sum(axis=0)[edges.index(8.0)] == pytest.approx(nc.total, rel=1e-12)
-    assert nc.total / pred["40ar-cc"].total == pytest.approx(0.185, abs=0.002)
+    assert nc.total / pred["40ar-cc"].total == pytest.approx(0.193, abs=0.002)
 
 
 def test_d2o_oxygen_against_the_published_expectation() -> None:
@@ -96,13 +96,13 @@ def test_coh_ar_750_cc_and_nc_with_the_published_tables() -> None:
     argon detector. One file year (7 GWh, 0.09 ν/flavour/POT, 27.5 m) with the published
     tables gives 336.4 CC (Gil-Botella & Rubbia 2004 / Kolbe et al. 2003 table, −1 %) and 94.1
     NC (−6 %), efficiency 1. Tolerance: 10 % on the talk's two-digit numbers ("~"). The
-    allowed-approximation ``40ar-cc`` gives 508 (+49 %), the same gap as its flux average."""
+    allowed-approximation ``40ar-cc`` gives 487 (+45 %), the same gap as its flux average."""
     pred = predict_channels(load_detector("coh-ar-750"),
                             channels=["40ar-cc-table", "40ar-nc", "40ar-cc"])
     assert pred["40ar-cc-table"].total == pytest.approx(340.0, rel=0.1)
     assert pred["40ar-nc"].total == pytest.approx(100.0, rel=0.1)
     assert pred["40ar-cc-table"].total == pytest.approx(336.4, rel=1e-3)
-    assert pred["40ar-cc"].total / pred["40ar-cc-table"].total == pytest.approx(1.510, rel=1e-3)
+    assert pred["40ar-cc"].total / pred["40ar-cc-table"].total == pytest.approx(1.449, rel=1e-3)
 
 
 def test_d2o_daily_rates_against_nuint_2024() -> None:

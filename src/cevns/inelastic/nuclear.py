@@ -13,7 +13,12 @@ Registered channels (names used in detector files and on the CLI):
     ``⁴⁰Ar(ν_e, e⁻)⁴⁰K*`` to the levels of ``data/inelastic/40ar_cc_strengths.csv``: the
     isobaric analog state (``B(F) = N − Z = 4``), the Gamow–Teller strengths measured by
     Bhattacharya et al., Phys. Rev. C 58 (1998) 3677 below 7 MeV and the QRPA strengths of
-    Cheoun et al., Eur. Phys. J. A 48 (2012) 137 above.
+    Cheoun et al., Eur. Phys. J. A 48 (2012) 137 above, as tabulated in MARLEY's
+    ``ve40ArCC_Bhattacharya1998.react``. At the default ``g_A`` the products ``g_A² B(GT)``
+    are the tabulated ones, so the channel is MARLEY 1.x's allowed calculation (same Coulomb
+    rule, r₀ = 1.2 fm); it lies 1.3–1.6 times above the Kolbe et al. / Gil-Botella & Rubbia
+    table at 10–50 MeV: the unquenched QRPA strength above 7 MeV and the q → 0 operators,
+    not a convention (see the inelastic how-to).
 
 Each level's neutron multiplicity comes from :mod:`cevns.inelastic.deexcitation`.
 
@@ -104,7 +109,14 @@ def argon40_cc() -> AllowedChargedCurrent:
     rows = _read_csv("40ar_cc_strengths.csv")
     levels = tuple(float(r["level_MeV"]) for r in rows)
     b_f = tuple(float(r["b_f"]) for r in rows)
-    b_gt = tuple(float(r["ga2_b_gt"]) / float(r["ga_convention"]) ** 2 for r in rows)
+    # The tabulated products g_A² B(GT) are what the sources fix: the ft values of the mirror
+    # β decay determine g_A² B(GT), not B(GT), and the QRPA strengths go with the g_A = 1.23
+    # of the calculation that produced them. Dividing by the free g_A² here makes the default
+    # cross section use exactly those products (as MARLEY does); a different ``g_a`` rescales
+    # them by (g_a / g_A)². Dividing by each row's own ``ga_convention`` instead would
+    # re-multiply measured products by (1.2754/1.26)² and the QRPA ones by (1.2754/1.23)².
+    g_a2 = float(AXIAL_COUPLING) ** 2
+    b_gt = tuple(float(r["ga2_b_gt"]) / g_a2 for r in rows)
     q = _q_value(18, 40)
     m_e = float(ELECTRON_MASS)
     states = tuple(

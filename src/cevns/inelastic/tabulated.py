@@ -33,7 +33,7 @@ Registered channels (names used in detector files and on the CLI):
     ``⁴⁰Ar(ν_e, e⁻)⁴⁰K*`` and ``⁴⁰Ar(ν̄_e, e⁺)⁴⁰Cl*``, inclusive, the table SNOwGLoBES ships
     for argon (its manual cites Gil-Botella & Rubbia, JCAP 0408 (2004) 001, and Kolbe,
     Langanke, Martínez-Pinedo & Vogel, J. Phys. G 29 (2003) 2569): a published calculation to
-    set beside the allowed-approximation ``40ar-cc``, which lies 51 % above it at a
+    set beside the allowed-approximation ``40ar-cc``, which lies 45 % above it at a
     stopped-pion source. Neutron emission is not in the table (0 neutrons).
 
 Interpolation is linear in energy between the tabulated points. The cross section is exactly
