@@ -17,22 +17,23 @@ from cevns.inelastic.averaging import flux_averaged_cross_section
 def test_coh_ar_750_charged_current_per_year() -> None:
     """COH-Ar-750 (610 kg fiducial at 27.5 m, one file year = 1.4 MW × 5000 h = 7 GWh, the
     ~7000 MWh/year of Jeong, K-Neutrino Symposium 2024): ⁴⁰Ar(ν_e, e⁻) events equal
-    ε X N_Ar ⟨σ⟩ Φ exactly (1e-9). Jeong quotes ~340 CC *detected* per year with the CENNS-10
-    efficiency; the interaction rate here is about 1.45 times that with the allowed-approximation
-    ⁴⁰Ar strengths (efficiency and the cross section both enter the gap, see the report), so
-    only a broad sanity band [200, 1000] is checked."""
-    if "40ar-cc" not in channel_names():
-        pytest.skip("the 40Ar CC channel is not registered")
+    ε X N_Ar ⟨σ⟩ Φ exactly (1e-9) for the file's default CC channel, the published table
+    (``40ar-cc-table``), and for the allowed approximation (``40ar-cc``) a user can select
+    instead. The file lists the table because it is the calculation that reproduces the ~340
+    CC a year of the talk (see the test below); the allowed approximation is 45 % above it."""
     det = load_detector("coh-ar-750")
-    assert "40ar-cc" in det.channels
-    pred = predict_channels(det, channels=["40ar-cc"])["40ar-cc"]
+    assert "40ar-cc-table" in det.channels and "40ar-cc" not in det.channels
     spectra = det.source.spectra()  # type: ignore[attr-defined]
-    sigma = flux_averaged_cross_section(get_channel("40ar-cc"), spectra[Flavour.NU_E],
-                                        Flavour.NU_E)
     assert det.exposure is not None
     fluence = det.exposure * spectra[Flavour.NU_E].total / (4 * math.pi * (27.5 * u.m) ** 2)
-    assert pred.total == pytest.approx(pred.targets * sigma * fluence, rel=1e-9)
-    assert 200 < pred.total < 1000
+    for name in ("40ar-cc-table", "40ar-cc"):
+        if name not in channel_names():
+            pytest.skip(f"the {name} channel is not registered")
+        pred = predict_channels(det, channels=[name])[name]
+        sigma = flux_averaged_cross_section(get_channel(name), spectra[Flavour.NU_E],
+                                            Flavour.NU_E)
+        assert pred.total == pytest.approx(pred.targets * sigma * fluence, rel=1e-9)
+        assert 200 < pred.total < 1000
 
 
 def test_coh_ar_750_neutral_current_per_year() -> None:
