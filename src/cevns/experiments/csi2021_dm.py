@@ -202,5 +202,7 @@ class CsIDarkMatterSearch:
                 for m in np.asarray(chi_masses, dtype=float)]
 
     def best_fit(self, model: DarkMatterModel) -> FitResult:
-        """Fit with the dark-matter sample of ``model`` free."""
-        return fit(self.likelihood(self.template(model)))
+        """Fit with the dark-matter sample of ``model`` free (its yield nuisance combined over
+        the model's meson sources, as in :meth:`upper_limit`)."""
+        template, sigma = self.response.template_and_uncertainty(model, self.time_edges)
+        return fit(self.likelihood(template, sigma))
