@@ -3,7 +3,7 @@
 ``predict(source, detector, exposure)`` computes, per flavour and isotope,
 
     N[e, (f,) t] = exposure/(4π L²) · N_nuclei · Σ_k w_k dR/dT(T_k)
-                   · R[e(, f) | E_ee(T_k)] · P_t(flavour) · ε_t[t]
+                   · R[e(, f) | E_ee(T_k)] · ∫_t p_f(t) ε_t(t) dt
 
 with ``dR/dT`` from :func:`cevns.engine.rates.recoil_spectrum` on a Gauss–Legendre
 grid in ``log T`` (panel edges at the recoil endpoints of spectral lines), so the
@@ -58,6 +58,12 @@ VISIBLE_GRID_POINTS = 800
 #: difference (kinks, curvature), before the sub-bin is split (adaptive sub-binning).
 EFFICIENCY_STEP = 0.01
 EFFICIENCY_CURVATURE = 2e-4
+#: Widest arrival-time sub-bin (ns). A time efficiency acts on the arrival-time density, so each
+#: time bin is split into sub-bins no wider than this, the efficiency is averaged over each
+#: sub-bin and the efficiency-weighted probabilities are summed back into the bin. Averaging
+#: ε(t) over a whole bin instead weights it uniformly in time, which is wrong where the arrival
+#: density falls across the bin (a single 0–6 µs bin lost 5 % of the CsI 2021 counts).
+TIME_SUBBIN_WIDTH = 10.0
 #: Gauss–Legendre points per sub-bin over which an observable efficiency is averaged.
 EFFICIENCY_NODES = 8
 #: Visible-grid nodes per standard deviation of a Gaussian resolution (adaptive grid).
@@ -122,9 +128,61 @@ class _Physics:
     recoil_nodes: tuple[FloatArray, ...]  # per isotope, (n_T,) MeV
     recoil_weights: tuple[FloatArray, ...]  # per isotope, (n_T,) MeV
     rates: tuple[FloatArray, ...]  # per isotope, (n_flav, n_T) events/MeV
-    time_probabilities: FloatArray | None  # (n_flav, n_time)
+    time_probabilities: FloatArray | None  # (n_flav, n_sub): per sub-bin of time_subedges
     source: object = None  # kept to redo the time probabilities for a timing nuisance
     resolution: Resolution = field(default_factory=Resolution)
+    time_subedges: FloatArray | None = None  # (n_sub + 1,) ns, the time bins split finely
+    time_starts: NDArray[np.intp] | None = None  # first sub-bin of each time bin
+    # binned, efficiency-weighted time probabilities per time efficiency (not copied by replace)
+    _binned_time: dict[object, FloatArray] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+
+    def binned_time_probabilities(self, efficiency: TimeEfficiency | None) -> FloatArray:
+        """``∫_bin p_f(t) ε(t) dt`` for every flavour and time bin, ``(n_f, n_t)``."""
+        try:
+            hash(efficiency)
+        except TypeError:  # an unhashable user-defined efficiency is not cached
+            cacheable = False
+        else:
+            cacheable = True
+            if efficiency in self._binned_time:
+                return self._binned_time[efficiency]
+        assert self.time_probabilities is not None and self.time_starts is not None
+        assert self.time_subedges is not None
+        pt = self.time_probabilities
+        if efficiency is not None:
+            pt = pt * efficiency.bin_average(self.time_subedges)
+        out = np.asarray(np.add.reduceat(pt, self.time_starts, axis=1), dtype=float)
+        if cacheable:
+            self._binned_time[efficiency] = out
+        return out
+
+
+def _time_subedges(edges: FloatArray) -> tuple[FloatArray, NDArray[np.intp]]:
+    """Time bin ``edges`` (ns) split into equal sub-bins of at most :data:`TIME_SUBBIN_WIDTH`.
+
+    Returns the sub-bin edges and the index of each bin's first sub-bin (for ``reduceat``).
+    """
+    widths = np.diff(edges)
+    counts = np.maximum(1, np.ceil(widths / TIME_SUBBIN_WIDTH - 1e-9)).astype(np.intp)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.intp)
+    step = np.repeat(widths / counts, counts)
+    offset = np.arange(int(counts.sum())) - np.repeat(starts, counts)
+    sub = np.repeat(edges[:-1], counts) + offset * step
+    return np.append(sub, edges[-1]), starts
+
+
+def _time_subbin_probabilities(
+    source: object, flavours: Sequence[Flavour], subedges: FloatArray
+) -> FloatArray:
+    rows = [source_time_probabilities(source, f, subedges) for f in flavours]
+    if any(r is None for r in rows):
+        raise ValueError(
+            "time_edges: the detector bins arrival time but the source has no time "
+            "structure (no time_bin_probabilities); remove the time binning or use a "
+            "beam source"
+        )
+    return np.stack([np.asarray(r, dtype=float) for r in rows])
 
 
 @dataclass(frozen=True)
@@ -241,18 +299,11 @@ def _compute_physics(
         nodes_all.append(nodes)
         weights_all.append(weights)
         rates_all.append(rates)
-    time_probs = None
+    time_probs = subedges = starts = None
     time_edges = detector.binning.time_edges
     if time_edges is not None:
-        edges = np.asarray(time_edges, dtype=float)
-        rows = [source_time_probabilities(source, f, edges) for f in flavours]
-        if any(r is None for r in rows):
-            raise ValueError(
-                "time_edges: the detector bins arrival time but the source has no time "
-                "structure (no time_bin_probabilities); remove the time binning or use a "
-                "beam source"
-            )
-        time_probs = np.stack([np.asarray(r) for r in rows])
+        subedges, starts = _time_subedges(np.asarray(time_edges, dtype=float))
+        time_probs = _time_subbin_probabilities(source, flavours, subedges)
     return _Physics(
         isotopes=target.isotopes,
         flavours=flavours,
@@ -262,6 +313,8 @@ def _compute_physics(
         time_probabilities=time_probs,
         source=source,
         resolution=resolution,
+        time_subedges=subedges,
+        time_starts=starts,
     )
 
 
@@ -694,9 +747,10 @@ def _shifted_timing(physics: _Physics, detector: Detector, shift: float) -> _Phy
         raise ValueError(f"time_shift: must be finite (ns), got {shift}")
     if detector.binning.time_edges is None or physics.time_probabilities is None:
         raise ValueError("time_shift: this prediction has no time axis")
-    edges = np.asarray(detector.binning.time_edges, dtype=float) - shift
-    rows = [source_time_probabilities(physics.source, f, edges) for f in physics.flavours]
-    return replace(physics, time_probabilities=np.stack([np.asarray(r) for r in rows]))
+    assert physics.time_subedges is not None
+    probs = _time_subbin_probabilities(physics.source, physics.flavours,
+                                       physics.time_subedges - shift)
+    return replace(physics, time_probabilities=probs)
 
 
 def _overlap(edges: FloatArray, window: tuple[float, float] | None, name: str) -> FloatArray:
@@ -773,10 +827,7 @@ def _components(
     else:
         coarse = np.add.reduceat(y, kernel.starts, axis=2)
     if binning.time_edges is not None:
-        assert physics.time_probabilities is not None
-        pt = physics.time_probabilities  # (n_f, n_t)
-        if resp.time_efficiency is not None:
-            pt = pt * resp.time_efficiency.bin_average(np.asarray(binning.time_edges))
+        pt = physics.binned_time_probabilities(resp.time_efficiency)  # (n_f, n_t)
         extra = coarse.ndim - 2
         shape = (n_f, 1) + (1,) * extra + (pt.shape[1],)
         coarse = coarse[..., None] * pt.reshape(shape)
