@@ -9,13 +9,13 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import numpy as np
 import pytest
 from scipy.optimize import brentq, minimize_scalar
 
 from cevns import units as u
 from cevns.detectors.coherent import csi_2021_prediction
 from cevns.experiments.analysis import Analysis
+from cevns.experiments.coverage import interval_coverage
 from cevns.experiments.csi2021 import build_csi_2021, sm_normalisation_budget
 from cevns.models import StandardModel, get_model
 from cevns.physics.couplings import TreeLevel
@@ -166,40 +166,20 @@ def test_lma_dark_is_disfavoured_by_csi_2021(csi: Analysis, quark: str,
     assert _lma_dark_delta_chi2(csi, quark, difference) > 25.0
 
 
-def weak_angle_coverage(ana: Analysis, n_toys: int, seed: int) -> tuple[float, int]:
-    """Coverage of the 68.27 % profile-likelihood interval of sin²θ_W (Wilks, Δχ² < 1).
-
-    Toys are drawn at the data's best fit: Poisson counts and Gaussian auxiliary measurements
-    of the constrained nuisances; each toy is fitted free and with sin²θ_W at its true value.
-    Returns (fraction covered, converged toys). Used by ``benchmarks/weak_angle_coverage.py``.
-    """
-    lik = ana.likelihood
-    model = lik.model
-    truth = ana.fit().values
-    true_value = float(truth[model.index("sin2_theta_w")])
-    expected = model.expected(truth).reshape(model.shape)
-    rng = np.random.default_rng(seed)
-    covered = used = 0
-    for _ in range(n_toys):
-        counts = rng.poisson(expected).astype(np.float64)
-        aux = rng.normal(truth[model.constrained_index], model.constraint_sigma)
-        toy = lik.with_data(counts, aux)
-        free = fit(toy, start=truth, require_convergence=False)
-        held = fit(toy, start=free.values, fixed={"sin2_theta_w": true_value},
-                   require_convergence=False)
-        if free.converged and held.converged:
-            used += 1
-            covered += int(2.0 * (held.nll - free.nll) < 1.0)
-    return covered / max(used, 1), used
-
-
 @pytest.mark.slow
 def test_weak_angle_interval_coverage_smoke(csi: Analysis) -> None:
-    """20 seeded toys (the 1000-toy figure comes from benchmarks/weak_angle_coverage.py): every
-    toy converges and the coverage is within 3 binomial σ (±0.31) of 68.27 %; the same seed
-    gives the same figure."""
+    """12 seeded toys (the 1000-toy figure comes from benchmarks/weak_angle_coverage.py): every
+    toy converges and the coverage is within 3 binomial σ (±0.40) of 68.27 %; the chunked
+    random streams give the same figure on the process executor as serially."""
     ana = csi.with_model("weak-angle")
-    fraction, used = weak_angle_coverage(ana, 20, seed=3)
-    assert used == 20
-    assert abs(fraction - 0.6827) < 3.0 * math.sqrt(0.6827 * 0.3173 / 20)
-    assert weak_angle_coverage(ana, 3, seed=3) == weak_angle_coverage(ana, 3, seed=3)
+    result = interval_coverage(ana, "sin2_theta_w", 12, seed=3, chunk_size=4)
+    assert result.converged == 12
+    assert abs(result.coverage - 0.6827) < 3.0 * math.sqrt(0.6827 * 0.3173 / 12)
+    serial = interval_coverage(ana, "sin2_theta_w", 4, seed=5, chunk_size=2)
+    pool = interval_coverage(ana, "sin2_theta_w", 4, seed=5, chunk_size=2,
+                             executor="processes", workers=2)
+    assert (pool.covered, pool.converged) == (serial.covered, serial.converged)
+    with pytest.raises(ValueError, match=r"^parameter:"):
+        interval_coverage(ana, "sin2", 4, seed=5)
+    with pytest.raises(ValueError, match=r"^n_toys:"):
+        interval_coverage(ana, "sin2_theta_w", 0, seed=5)
