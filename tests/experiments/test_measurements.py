@@ -96,7 +96,7 @@ def test_csi_neutron_radius_with_its_profile_curve(csi_radius: Analysis) -> None
 
     Measured: R_n = 5.44 −0.41 +0.39 fm (MINOS); profile Δχ² = 4.8, 1.95, 1.15, 0.02, 2.06, 7.5
     at 4.5, 4.86, 5.0, 5.5, 6.0, 6.5 fm. Compared with (abstracts, read there):
-    * Cadeddu et al., PRL 120 (2018) 072501 [arXiv:1710.02730], the 2017 CsI data:
+    * Cadeddu, Giunti, Li & Zhang, arXiv:1710.02730, from the 2017 CsI data:
       R_n = 5.5 +0.9 −1.1 fm. Ours lies inside their 1σ band (tolerance: their errors).
     * Huang et al., arXiv:2403.03566, proton–¹³³Cs elastic scattering (not CEvNS):
       R_n(¹³³Cs) = 4.86(21) fm. Ours is 1.3σ above (tolerance 2σ, errors in quadrature); our SM
