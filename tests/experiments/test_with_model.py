@@ -70,7 +70,7 @@ def test_null_model_analysis_equals_standard_model(csi) -> None:  # type: ignore
     sm = csi.model.expected_by_sample(csi.model.vector({}))["cevns"]
     for name, pois in (("nsi", ["eps_uV_ee", "eps_dV_ee"]), ("magnetic-moment", ["mu_nue"]),
                        ("charge-radius", ["r2_numu"]), ("zprime", ["g_zp"]),
-                       ("sterile", ["ue4_sq", "umu4_sq"])):
+                       ("sterile", ["ue4_sq", "umu4_sq"]), ("scalar", ["g_phi"])):
         model = get_model(name)
         ana = csi.with_model(model, pois=pois)
         null = {p: model.parameter(p).null for p in pois}

@@ -17,16 +17,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
+from scipy.optimize import brentq
 from scipy.stats import chi2
 
 from cevns.models.base import ModelParameter, NewPhysics
-from cevns.stats.likelihood import FitResult, ProfileScan
+from cevns.stats.likelihood import BinnedLikelihood, FitResult, ProfileScan, fit
 from cevns.stats.model import BinnedModel, Parameter
 from cevns.stats.templates import InterpolatedTemplate, QuadraticTemplate
 from cevns.types import FloatArray
 
-__all__ = ["auto_scan", "model_parameters", "model_templates", "profile_intervals",
-           "resolve_pois"]
+__all__ = ["allowed_segments", "auto_scan", "model_parameters", "model_templates",
+           "profile_intervals", "resolve_pois", "upper_limit"]
 
 #: Aim of the adaptive design step: the largest relative change of the counts at one step.
 _TARGET_CHANGE = 0.3
@@ -112,8 +113,15 @@ def model_templates(
     values = model.values()
 
     def quadratic_at(base: NewPhysics) -> QuadraticTemplate:
+        # the design-step search and the template share points (the centre, the accepted
+        # step): each distinct point is predicted once
+        done: dict[tuple[tuple[str, float], ...], FloatArray] = {}
+
         def function(v: Mapping[str, float]) -> FloatArray:
-            return np.asarray(predict(base.with_values(**v)), dtype=np.float64)
+            key = tuple(sorted(v.items()))
+            if key not in done:
+                done[key] = np.asarray(predict(base.with_values(**v)), dtype=np.float64)
+            return done[key]
 
         centre = [values[p.name] for p in quad]
         steps = _adaptive_steps(function, quad, centre)
@@ -203,3 +211,111 @@ def profile_intervals(
                     "segments": segments,
                     "open": any(a is None or b is None for a, b in segments)})
     return out
+
+
+def _profiled_q(likelihood: BinnedLikelihood, parameter: str, value: float, nll_best: float,
+                start: FloatArray) -> tuple[float, FloatArray]:
+    """``q = 2 (NLL(value) − NLL_best)`` with every other parameter profiled, and the fit."""
+    if len(likelihood.model.parameter_names) == 1:  # nothing to profile
+        x = np.array([value], dtype=np.float64)
+        return 2.0 * (likelihood.nll(x) - nll_best), x
+    res = fit(likelihood, fixed={parameter: value}, start=start, require_convergence=False)
+    return 2.0 * (res.nll - nll_best), res.values
+
+
+def upper_limit(likelihood: BinnedLikelihood, parameter: str, cl: float = 0.90) -> float:
+    """Profile-likelihood upper limit of a parameter bounded below (a coupling ``g ≥ 0``,
+    ``μ_ν ≥ 0``, a mixing ``|U|² ≥ 0``): where ``q`` crosses ``χ²₁(cl)`` above the best fit
+    (Wilks, one parameter; every other free parameter profiled).
+
+    The crossing is bracketed by trial values growing geometrically from ``10⁻³`` of the
+    parameter's range and then found by Brent's method to ``10⁻⁴`` relative.
+    """
+    model = likelihood.model
+    lo, hi = model.bounds[model.index(parameter)]
+    if lo is None or hi is None:
+        raise ValueError(f"{parameter}: an upper limit needs a bounded parameter")
+    level = float(chi2.ppf(cl, 1))
+    best = fit(likelihood, require_convergence=False)
+    v0 = max(float(best.value(parameter)), lo)
+    step = 1e-3 * (hi - lo)
+    prev, start = v0, best.values
+    while True:
+        trial = min(v0 + step, hi)
+        q, values = _profiled_q(likelihood, parameter, trial, best.nll, start)
+        if q >= level:
+            break
+        if trial >= hi:
+            raise ValueError(f"{parameter}: no {cl:.0%} CL upper limit below its bound {hi:g}")
+        prev, start, step = trial, values, 3.0 * step
+    return float(brentq(
+        lambda v: _profiled_q(likelihood, parameter, v, best.nll, start)[0] - level,
+        prev, trial, rtol=1e-4, xtol=1e-12 * max(abs(trial), 1.0)))
+
+
+def allowed_segments(
+    likelihood: BinnedLikelihood,
+    parameter: str,
+    span: tuple[float, float],
+    *,
+    points: int = 61,
+    cl: float = 0.90,
+) -> dict[str, object]:
+    """Every allowed range of a parameter at ``cl`` inside ``span`` (Wilks, one parameter).
+
+    For likelihoods with more than one minimum (NSI, charge radii: the weak charge can change
+    sign). The profile ``q`` is evaluated on ``points`` values, scanning outward from the best
+    fit with each fit started both from its inner neighbour and from the best fit (the lower
+    of the two kept), and every crossing of
+    ``χ²₁(cl)`` is then refined by Brent's method. A segment reaching an end of ``span`` is
+    open there (``None``).
+
+    Returns
+    -------
+    dict
+        ``best_fit`` (the lowest scan point or the global fit), ``segments`` (list of
+        ``[low, high]``) and ``cl``.
+    """
+    a, b = span
+    if not a < b or points < 3:
+        raise ValueError(f"span: need low < high and at least 3 points, got {span}, {points}")
+    level = float(chi2.ppf(cl, 1))
+    best = fit(likelihood, require_convergence=False)
+    x = np.linspace(a, b, points)
+    nll = np.full(points, np.inf)
+    starts: list[FloatArray] = [best.values] * points
+    centre = int(np.clip(np.searchsorted(x, best.value(parameter)), 0, points - 1))
+    # outward from the best fit, each fit warm-started from its inner neighbour, and again
+    # from the best fit (a chain can stray into a nuisance corner far from the minimum)
+    for order in (range(centre, points), range(centre - 1, -1, -1)):
+        start = best.values
+        for i in order:
+            for trial in (start,) if start is best.values else (start, best.values):
+                q_i, values = _profiled_q(likelihood, parameter, float(x[i]), 0.0, trial)
+                if 0.5 * q_i < nll[i]:
+                    nll[i], starts[i] = 0.5 * q_i, values
+            start = starts[i]
+    nll_best = min(float(best.nll), float(nll.min()))
+    q = 2.0 * (nll - nll_best)
+    inside = q <= level
+
+    def edge(i: int, j: int) -> float:
+        return float(brentq(
+            lambda v: _profiled_q(likelihood, parameter, v, nll_best, starts[i])[0] - level,
+            float(x[i]), float(x[j]), rtol=1e-5, xtol=1e-9))
+
+    segments: list[list[float | None]] = []
+    i = 0
+    while i < points:
+        if not inside[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < points and inside[j + 1]:
+            j += 1
+        segments.append([None if i == 0 else edge(i, i - 1),
+                         None if j == points - 1 else edge(j, j + 1)])
+        i = j + 1
+    best_x = (float(best.value(parameter)) if best.nll <= nll.min()
+              else float(x[int(np.argmin(nll))]))
+    return {"best_fit": best_x, "segments": segments, "cl": cl}

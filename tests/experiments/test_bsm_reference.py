@@ -1,0 +1,110 @@
+"""New-physics limits from the COHERENT data: cross-checks between models and our figures.
+
+No published reanalysis number for these models could be read and checked against a paper's
+text (only the abstracts of Miranda et al. arXiv:2003.12050, Atzori Corona et al.
+arXiv:2202.11002, De Romeri et al. arXiv:2211.11905, Coloma et al. arXiv:2202.10829 and
+Cadeddu et al. arXiv:2008.05022 were readable, and they state no number), so the tests here
+check what the models must satisfy among themselves; ``benchmarks/bsm_limits.py`` prints
+all our 90 % CL figures, which the new-physics how-to tabulates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+import pytest
+from scipy.optimize import brentq
+
+from cevns.constants import FERMI_CONSTANT
+from cevns.experiments.analysis import Analysis
+from cevns.experiments.bsm import allowed_segments, upper_limit
+from cevns.experiments.csi2021 import build_csi_2021
+from cevns.flavours import Flavour
+from cevns.models import StandardModel
+from cevns.models.base import ModelParameter, NewPhysics
+from cevns.stats import BinnedLikelihood, BinnedModel, NormFactor, Parameter, Sample
+from cevns.types import FloatArray
+
+
+@dataclass(frozen=True)
+class UniversalNSI(NewPhysics):
+    """One-parameter vector NSI ``ε^{uV}_{αα} = ε^{dV}_{αα} = ε`` for every flavour: the contact
+    limit of a universal Z′ (``ε = g²/(√2 G_F M²)``), shifting ``g_V^p`` and ``g_V^n`` by 3ε."""
+
+    eps: float = 0.0
+    base: StandardModel = field(default_factory=StandardModel)
+
+    model_name: ClassVar[str] = "universal-nsi"
+    summary: ClassVar[str] = "flavour-universal vector NSI with ε^u = ε^d"
+
+    @property
+    def parameters(self) -> tuple[ModelParameter, ...]:
+        return (ModelParameter("eps", "", 0.0, (0.0, 1.0), "ε^u = ε^d for every flavour",
+                               "quadratic", step=0.01),)
+
+    def vector_shifts(self, flavour: Flavour, q: FloatArray) -> tuple[float, float] | None:
+        return None if self.eps == 0.0 else (3.0 * self.eps, 3.0 * self.eps)
+
+
+@pytest.fixture(scope="module")
+def csi(csi_dir: Path) -> Analysis:
+    return build_csi_2021(csi_dir)
+
+
+def test_heavy_zprime_limit_equals_the_nsi_limit_it_maps_onto(csi: Analysis) -> None:
+    """CsI 2021, 90 % CL, all nuisances profiled: the universal Z′ at M = 10⁵ MeV excludes
+    ``g`` above g₉₀; ``ε(g₉₀) = g₉₀²/(√2 G_F M²)`` equals the 90 % CL limit on the flavour-
+    universal NSI ``ε^u = ε^d = ε ≥ 0`` it maps onto to 1 % (the propagators differ by
+    ``q²/M² ≤ 1e-5``; the rest is the root finding, 1e-4)."""
+    mass = 1e5
+    g90 = upper_limit(csi.with_model("zprime", ["g_zp"], mass_zp=mass).likelihood, "g_zp")
+    eps_zp = g90**2 / (math.sqrt(2.0) * float(FERMI_CONSTANT) * mass**2)
+    eps_nsi = upper_limit(csi.with_model(UniversalNSI(), ["eps"]).likelihood, "eps")
+    assert eps_zp / eps_nsi == pytest.approx(1.0, abs=0.01)
+    assert 1e-3 < eps_nsi < 0.5  # a real constraint, not a bound of the parameter range
+
+
+def _counting(observed: float, background: float, bounds: tuple[float, float]) -> BinnedLikelihood:
+    """One bin: ``s·10`` signal events plus a fixed background."""
+    model = BinnedModel([Sample("signal", np.array([10.0]), (NormFactor("s"),)),
+                         Sample("background", np.array([background]))],
+                        [Parameter("s", 0.005, bounds)])
+    return BinnedLikelihood(model, np.array([observed]))
+
+
+def _poisson_q(n: float, b: float, s_hat: float) -> Callable[[float], float]:
+    def q(s: float) -> float:
+        nu, nu0 = 10.0 * s + b, 10.0 * s_hat + b
+        return 2.0 * ((nu - n * math.log(nu)) - (nu0 - n * math.log(nu0)))
+    return q
+
+
+def test_upper_limit_matches_the_analytic_counting_limit() -> None:
+    """One bin, n = 5 observed over b = 8 (best fit at the s = 0 bound): the 90 % CL limit
+    solves the analytic Poisson ``q(s) = 2.706`` (1e-3 relative)."""
+    q = _poisson_q(5.0, 8.0, 0.0)
+    exact = brentq(lambda s: q(s) - 2.705543454, 1e-9, 10.0)
+    assert upper_limit(_counting(5.0, 8.0, (0.0, 10.0)), "s") == pytest.approx(exact, rel=1e-3)
+    with pytest.raises(ValueError, match=r"s: no 90% CL upper limit below its bound 0\.01"):
+        upper_limit(_counting(5.0, 8.0, (0.0, 0.01)), "s")
+
+
+def test_allowed_segments_finds_both_edges_of_a_two_sided_interval() -> None:
+    """n = 30 over b = 10 (ŝ = 2): both 90 % CL edges match the analytic Poisson profile
+    (1e-4); a span that ends inside the interval leaves that end open."""
+    q = _poisson_q(30.0, 10.0, 2.0)
+    lo = brentq(lambda s: q(s) - 2.705543454, 0.0, 2.0)
+    hi = brentq(lambda s: q(s) - 2.705543454, 2.0, 10.0)
+    out = allowed_segments(_counting(30.0, 10.0, (-0.9, 10.0)), "s", (0.0, 6.0), points=13)
+    [[a, b]] = out["segments"]  # type: ignore[misc]
+    assert a == pytest.approx(lo, rel=1e-4) and b == pytest.approx(hi, rel=1e-4)
+    assert out["best_fit"] == pytest.approx(2.0, abs=1e-3)
+    cut = allowed_segments(_counting(30.0, 10.0, (-0.9, 10.0)), "s", (0.0, 2.5), points=6)
+    assert cut["segments"][0][1] is None  # type: ignore[index]
+    with pytest.raises(ValueError, match="span: need low < high"):
+        allowed_segments(_counting(30.0, 10.0, (-0.9, 10.0)), "s", (1.0, 1.0))
