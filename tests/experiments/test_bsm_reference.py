@@ -4,8 +4,9 @@ No published reanalysis number for these models could be read and checked agains
 text (only the abstracts of Miranda et al. arXiv:2003.12050, Atzori Corona et al.
 arXiv:2202.11002, De Romeri et al. arXiv:2211.11905, Coloma et al. arXiv:2202.10829 and
 Cadeddu et al. arXiv:2008.05022 were readable, and they state no number), so the tests here
-check what the models must satisfy among themselves; ``benchmarks/bsm_limits.py`` prints
-all our 90 % CL figures, which the new-physics how-to tabulates.
+check what the models must satisfy among themselves and that the limit machinery is exact on
+a counting experiment; ``benchmarks/bsm_limits.py`` prints all our 90 % CL figures, which the
+new-physics how-to tabulates.
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ from scipy.optimize import brentq
 from cevns.constants import FERMI_CONSTANT
 from cevns.experiments.analysis import Analysis
 from cevns.experiments.bsm import allowed_segments, upper_limit
-from cevns.experiments.csi2021 import build_csi_2021
+from cevns.experiments.lar2020 import build_lar_2020
 from cevns.flavours import Flavour
 from cevns.models import StandardModel
 from cevns.models.base import ModelParameter, NewPhysics
-from cevns.stats import BinnedLikelihood, BinnedModel, NormFactor, Parameter, Sample
+from cevns.stats import BinnedLikelihood, BinnedModel, NormFactor, Parameter, Sample, fit
 from cevns.types import FloatArray
 
 
@@ -52,21 +53,46 @@ class UniversalNSI(NewPhysics):
 
 
 @pytest.fixture(scope="module")
-def csi(csi_dir: Path) -> Analysis:
-    return build_csi_2021(csi_dir)
+def lar(lar_dir: Path) -> Analysis:
+    return build_lar_2020(lar_dir)
 
 
-def test_heavy_zprime_limit_equals_the_nsi_limit_it_maps_onto(csi: Analysis) -> None:
-    """CsI 2021, 90 % CL, all nuisances profiled: the universal Z′ at M = 10⁵ MeV excludes
+def test_heavy_zprime_limit_equals_the_nsi_limit_it_maps_onto(lar: Analysis) -> None:
+    """CENNS-10 2020, 90 % CL, all nuisances profiled: the universal Z′ at M = 10⁵ MeV excludes
     ``g`` above g₉₀; ``ε(g₉₀) = g₉₀²/(√2 G_F M²)`` equals the 90 % CL limit on the flavour-
     universal NSI ``ε^u = ε^d = ε ≥ 0`` it maps onto to 1 % (the propagators differ by
-    ``q²/M² ≤ 1e-5``; the rest is the root finding, 1e-4)."""
+    ``q²/M² ≤ 1e-5``; the rest is the root finding, 1e-4). Measured: 1 − 1e-5 here, 1 + 2e-5
+    on CsI 2021 (``benchmarks/bsm_limits.py``)."""
     mass = 1e5
-    g90 = upper_limit(csi.with_model("zprime", ["g_zp"], mass_zp=mass).likelihood, "g_zp")
+    g90 = upper_limit(lar.with_model("zprime", ["g_zp"], mass_zp=mass).likelihood, "g_zp")
     eps_zp = g90**2 / (math.sqrt(2.0) * float(FERMI_CONSTANT) * mass**2)
-    eps_nsi = upper_limit(csi.with_model(UniversalNSI(), ["eps"]).likelihood, "eps")
+    eps_nsi = upper_limit(lar.with_model(UniversalNSI(), ["eps"]).likelihood, "eps")
     assert eps_zp / eps_nsi == pytest.approx(1.0, abs=0.01)
     assert 1e-3 < eps_nsi < 0.5  # a real constraint, not a bound of the parameter range
+
+
+@pytest.mark.parametrize(("name", "truth", "fixed"), [
+    ("magnetic-moment", {"mu_numu": 40.0}, {}),
+    ("charge-radius", {"r2_numu": 20.0}, {}),
+    ("zprime", {"g_zp": 3e-5}, {"mass_zp": 30.0}),
+    ("scalar", {"g_phi": 5e-5}, {"mass_phi": 30.0}),
+    ("sterile", {"ue4_sq": 0.3}, {"dm2_41": 1e4}),
+])
+def test_asimov_closure_of_every_new_physics_model(lar: Analysis, name: str,
+                                                   truth: dict[str, float],
+                                                   fixed: dict[str, float]) -> None:
+    """CENNS-10 Asimov data (counts and auxiliary measurements) at a non-trivial point fit
+    back to it within 0.05σ (HESSE), the fit started 20 % away. (Weak angle and NSI: the CsI
+    closure test in test_with_model.py.) The Z′ point, g = 3e-5 at 30 MeV, lies below the
+    coupling where the weak charge changes sign, so the minimum is unique."""
+    ana = lar.with_model(name, list(truth), **fixed)
+    (parameter, value), = truth.items()
+    x = ana.model.vector(truth)
+    asimov = ana.model.expected(x).reshape(ana.model.shape)
+    start = x.copy()
+    start[ana.model.index(parameter)] *= 0.8
+    best = fit(BinnedLikelihood(ana.model, asimov, x[ana.model.constrained_index]), start=start)
+    assert abs(best.value(parameter) - value) < 0.05 * best.error(parameter)
 
 
 def _counting(observed: float, background: float, bounds: tuple[float, float]) -> BinnedLikelihood:

@@ -71,7 +71,11 @@ def _adaptive_steps(
     scale = float(np.max(np.abs(base))) or 1.0
     steps = []
     for p, c in zip(params, centre, strict=True):
-        step = p.step
+        # the template's farthest design point is two steps above the centre (in value**power):
+        # keep it inside the parameter's range (a mixing |U|² ≤ 1)
+        room = p.bounds[1] ** p.power - c**p.power
+        largest = (0.5 * room) ** (1.0 / p.power) if room > 0 else p.step
+        step = min(p.step, largest)
         for _ in range(3):
             trial = dict(base_values)
             trial[p.name] = c + step if p.power == 1 else (c**p.power + step**p.power) ** (
@@ -81,7 +85,7 @@ def _adaptive_steps(
                 break
             # counts move ∝ u (then u²) with u = step^p: rescale towards the target change
             factor = (_TARGET_CHANGE / change) ** (0.5 if change > 1 else 1.0)
-            step *= factor ** (1.0 / p.power)
+            step = min(step * factor ** (1.0 / p.power), largest)
         steps.append(step)
     return steps
 
