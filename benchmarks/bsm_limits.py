@@ -8,8 +8,9 @@ For CsI[Na] 2021, CENNS-10 2020 and their joint fit, every nuisance profiled, Wi
 * magnetic moments ``μ_{ν_e}``, ``μ_{ν_μ}`` (upper limits);
 * charge radii ``⟨r²_{ν_e}⟩``, ``⟨r²_{ν_μ}⟩`` (allowed segments, Standard-Model radii included);
 * vector NSI ``ε^{uV}_{ee}``, ``ε^{dV}_{ee}``, ``ε^{uV}_{μμ}``, ``ε^{dV}_{μμ}`` (allowed segments);
-* light vector mediators (universal, B−L, L_μ−L_τ) and the universal scalar: the coupling's
-  upper limit at fixed masses;
+* light vector mediators (universal, B−L, L_μ−L_τ) and the universal scalar: the lowest
+  excluded coupling at fixed masses, and for the universal Z′ the allowed bands in ``g``
+  (a second band where the Z′ reverses the sign of the weak charge);
 * the heavy universal Z′ (``M = 10⁵`` MeV) against the NSI it maps onto,
   ``ε^{qV}_{αα} = g²/(√2 G_F M²)`` for q = u, d and α = e, μ (ratio of the two limits on ε);
 * sterile 3+1 at ``Δm²₄₁ = 10⁴ eV²`` (oscillations averaged): ``|U_e4|²``, ``|U_μ4|²``.
@@ -55,14 +56,15 @@ def main() -> None:
     parser.add_argument("--analyses", nargs="+", default=["csi", "lar", "joint"])
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--only", nargs="*", default=None,
-                        help="subset of: mm cr nsi zprime scalar heavy sterile")
+                        help="subset of: mm cr nsi zprime island scalar heavy sterile")
     args = parser.parse_args()
 
     from cevns.constants import FERMI_CONSTANT
     from cevns.experiments.bsm import allowed_segments, upper_limit
     from cevns.models import VectorNSI, get_model
 
-    todo = set(args.only or ["mm", "cr", "nsi", "zprime", "scalar", "heavy", "sterile"])
+    todo = set(args.only or ["mm", "cr", "nsi", "zprime", "island", "scalar", "heavy",
+                             "sterile"])
     results: dict[str, Any] = {}
     t_all = time.perf_counter()
     for label, ana in _analyses(args.data, args.analyses).items():
@@ -84,12 +86,12 @@ def main() -> None:
             for p, span in (("r2_nue", (-150.0, 150.0)), ("r2_numu", (-150.0, 150.0))):
                 t0 = time.perf_counter()
                 like = ana.with_model("charge-radius", [p]).likelihood
-                say(f"{p} [1e-32 cm2]", allowed_segments(like, p, span, points=61), t0)
+                say(f"{p} [1e-32 cm2]", allowed_segments(like, p, span, points=41), t0)
         if "nsi" in todo:
             for p in ("eps_uV_ee", "eps_dV_ee", "eps_uV_mumu", "eps_dV_mumu"):
                 t0 = time.perf_counter()
                 like = ana.with_model(VectorNSI(), [p]).likelihood
-                say(p, allowed_segments(like, p, (-1.5, 1.5), points=61), t0)
+                say(p, allowed_segments(like, p, (-1.5, 1.5), points=41), t0)
         if "zprime" in todo:
             for coupling in ("universal", "B-L", "Lmu-Ltau"):
                 for mass in (1.0, 10.0, 100.0, 1000.0):
@@ -97,6 +99,13 @@ def main() -> None:
                     like = ana.with_model("zprime", ["g_zp"], coupling=coupling,
                                           mass_zp=mass).likelihood
                     say(f"g_zp {coupling} M={mass:g} MeV", upper_limit(like, "g_zp"), t0)
+        if "island" in todo:
+            for mass in (10.0, 100.0):
+                t0 = time.perf_counter()
+                like = ana.with_model("zprime", ["g_zp"], mass_zp=mass).likelihood
+                g90 = upper_limit(like, "g_zp")
+                say(f"g_zp universal M={mass:g} MeV bands", allowed_segments(
+                    like, "g_zp", (0.0, 6.0 * g90), points=41), t0)
         if "scalar" in todo:
             for mass in (1.0, 10.0, 100.0, 1000.0):
                 t0 = time.perf_counter()

@@ -232,8 +232,11 @@ def upper_limit(likelihood: BinnedLikelihood, parameter: str, cl: float = 0.90) 
     ``μ_ν ≥ 0``, a mixing ``|U|² ≥ 0``): where ``q`` crosses ``χ²₁(cl)`` above the best fit
     (Wilks, one parameter; every other free parameter profiled).
 
-    The crossing is bracketed by trial values growing geometrically from ``10⁻³`` of the
-    parameter's range and then found by Brent's method to ``10⁻⁴`` relative.
+    This is the *lowest* excluded value: the trial values grow by factors of 2 from ``10⁻⁶``
+    of the parameter's range, and the first one with ``q ≥ χ²₁(cl)`` brackets the crossing,
+    which Brent's method finds to ``10⁻⁴`` relative. Where ``q`` is not monotonic (a universal
+    Z′ or an L_μ−L_τ Z′ that reverses the sign of the weak charge allows a second band at
+    larger couplings), that band is not reported here: scan it with :func:`allowed_segments`.
     """
     model = likelihood.model
     lo, hi = model.bounds[model.index(parameter)]
@@ -242,7 +245,7 @@ def upper_limit(likelihood: BinnedLikelihood, parameter: str, cl: float = 0.90) 
     level = float(chi2.ppf(cl, 1))
     best = fit(likelihood, require_convergence=False)
     v0 = max(float(best.value(parameter)), lo)
-    step = 1e-3 * (hi - lo)
+    step = 1e-6 * (hi - lo)
     prev, start = v0, best.values
     while True:
         trial = min(v0 + step, hi)
@@ -251,7 +254,7 @@ def upper_limit(likelihood: BinnedLikelihood, parameter: str, cl: float = 0.90) 
             break
         if trial >= hi:
             raise ValueError(f"{parameter}: no {cl:.0%} CL upper limit below its bound {hi:g}")
-        prev, start, step = trial, values, 3.0 * step
+        prev, start, step = trial, values, 2.0 * step
     return float(brentq(
         lambda v: _profiled_q(likelihood, parameter, v, best.nll, start)[0] - level,
         prev, trial, rtol=1e-4, xtol=1e-12 * max(abs(trial), 1.0)))
