@@ -227,10 +227,26 @@ def _profiled_q(likelihood: BinnedLikelihood, parameter: str, value: float, nll_
     return 2.0 * (res.nll - nll_best), res.values
 
 
+def _global_best(likelihood: BinnedLikelihood, parameter: str) -> FitResult:
+    """The lower of two fits: from the model's start, and from ``parameter`` just above its
+    lower bound. (A light universal Z′ has a second minimum where it reverses the sign of the
+    weak charge; MIGRAD started at the coupling's natural step can end there.)"""
+    model = likelihood.model
+    best = fit(likelihood, require_convergence=False)
+    lo, hi = model.bounds[model.index(parameter)]
+    if lo is None or hi is None:
+        return best
+    start = best.values.copy()
+    start[model.index(parameter)] = lo + 1e-6 * (hi - lo)
+    other = fit(likelihood, start=start, require_convergence=False)
+    return other if other.nll < best.nll else best
+
+
 def upper_limit(likelihood: BinnedLikelihood, parameter: str, cl: float = 0.90) -> float:
     """Profile-likelihood upper limit of a parameter bounded below (a coupling ``g ≥ 0``,
     ``μ_ν ≥ 0``, a mixing ``|U|² ≥ 0``): where ``q`` crosses ``χ²₁(cl)`` above the best fit
-    (Wilks, one parameter; every other free parameter profiled).
+    (Wilks, one parameter; every other free parameter profiled). The best fit is the lower of
+    a fit from the model's start and one from just above the parameter's lower bound.
 
     This is the *lowest* excluded value: the trial values grow by factors of 2 from ``10⁻⁶``
     of the parameter's range, and the first one with ``q ≥ χ²₁(cl)`` brackets the crossing,
@@ -243,7 +259,7 @@ def upper_limit(likelihood: BinnedLikelihood, parameter: str, cl: float = 0.90) 
     if lo is None or hi is None:
         raise ValueError(f"{parameter}: an upper limit needs a bounded parameter")
     level = float(chi2.ppf(cl, 1))
-    best = fit(likelihood, require_convergence=False)
+    best = _global_best(likelihood, parameter)
     v0 = max(float(best.value(parameter)), lo)
     step = 1e-6 * (hi - lo)
     prev, start = v0, best.values
@@ -287,7 +303,7 @@ def allowed_segments(
     if not a < b or points < 3:
         raise ValueError(f"span: need low < high and at least 3 points, got {span}, {points}")
     level = float(chi2.ppf(cl, 1))
-    best = fit(likelihood, require_convergence=False)
+    best = _global_best(likelihood, parameter)
     x = np.linspace(a, b, points)
     nll = np.full(points, np.inf)
     starts: list[FloatArray] = [best.values] * points
