@@ -227,26 +227,29 @@ def _profiled_q(likelihood: BinnedLikelihood, parameter: str, value: float, nll_
     return 2.0 * (res.nll - nll_best), res.values
 
 
-def _global_best(likelihood: BinnedLikelihood, parameter: str) -> FitResult:
-    """The lower of two fits: from the model's start, and from ``parameter`` just above its
-    lower bound. (A light universal Z′ has a second minimum where it reverses the sign of the
-    weak charge; MIGRAD started at the coupling's natural step can end there.)"""
+def _near_bound_and_global(likelihood: BinnedLikelihood,
+                           parameter: str) -> tuple[FitResult, FitResult]:
+    """``(near, best)``: a fit started just above the parameter's lower bound (the minimum of
+    the basin around the null value) and the lower of that one and a fit from the model's
+    start. (A light universal Z′ has a second minimum where it reverses the sign of the weak
+    charge; MIGRAD started at the coupling's natural step can end there.)"""
     model = likelihood.model
-    best = fit(likelihood, require_convergence=False)
+    default = fit(likelihood, require_convergence=False)
     lo, hi = model.bounds[model.index(parameter)]
     if lo is None or hi is None:
-        return best
-    start = best.values.copy()
+        return default, default
+    start = default.values.copy()
     start[model.index(parameter)] = lo + 1e-6 * (hi - lo)
-    other = fit(likelihood, start=start, require_convergence=False)
-    return other if other.nll < best.nll else best
+    near = fit(likelihood, start=start, require_convergence=False)
+    return near, (near if near.nll <= default.nll else default)
 
 
 def upper_limit(likelihood: BinnedLikelihood, parameter: str, cl: float = 0.90) -> float:
     """Profile-likelihood upper limit of a parameter bounded below (a coupling ``g ≥ 0``,
     ``μ_ν ≥ 0``, a mixing ``|U|² ≥ 0``): where ``q`` crosses ``χ²₁(cl)`` above the best fit
-    (Wilks, one parameter; every other free parameter profiled). The best fit is the lower of
-    a fit from the model's start and one from just above the parameter's lower bound.
+    (Wilks, one parameter; every other free parameter profiled). ``q`` is measured from the
+    global minimum (the lower of a fit from the model's start and one from just above the
+    parameter's lower bound); the search starts at the minimum near the bound.
 
     This is the *lowest* excluded value: the trial values grow by factors of 2 from ``10⁻⁶``
     of the parameter's range, and the first one with ``q ≥ χ²₁(cl)`` brackets the crossing,
@@ -259,10 +262,14 @@ def upper_limit(likelihood: BinnedLikelihood, parameter: str, cl: float = 0.90) 
     if lo is None or hi is None:
         raise ValueError(f"{parameter}: an upper limit needs a bounded parameter")
     level = float(chi2.ppf(cl, 1))
-    best = _global_best(likelihood, parameter)
-    v0 = max(float(best.value(parameter)), lo)
+    near, best = _near_bound_and_global(likelihood, parameter)
+    v0 = max(float(near.value(parameter)), lo)
+    if 2.0 * (near.nll - best.nll) >= level:
+        raise ValueError(f"{parameter}: even its best value near the lower bound is excluded at "
+                         f"{cl:.0%} CL (another minimum fits better); scan it with "
+                         "allowed_segments")
     step = 1e-6 * (hi - lo)
-    prev, start = v0, best.values
+    prev, start = v0, near.values
     while True:
         trial = min(v0 + step, hi)
         q, values = _profiled_q(likelihood, parameter, trial, best.nll, start)
@@ -303,7 +310,7 @@ def allowed_segments(
     if not a < b or points < 3:
         raise ValueError(f"span: need low < high and at least 3 points, got {span}, {points}")
     level = float(chi2.ppf(cl, 1))
-    best = _global_best(likelihood, parameter)
+    best = _near_bound_and_global(likelihood, parameter)[1]
     x = np.linspace(a, b, points)
     nll = np.full(points, np.inf)
     starts: list[FloatArray] = [best.values] * points
