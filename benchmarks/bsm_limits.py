@@ -124,7 +124,11 @@ def main() -> None:
             for p in ("ue4_sq", "umu4_sq"):
                 t0 = time.perf_counter()
                 like = ana.with_model(get_model("sterile", dm2_41=1e4), [p]).likelihood
-                say(f"{p} (dm2=1e4 eV2)", upper_limit(like, p), t0)
+                try:
+                    limit: object = upper_limit(like, p)
+                except ValueError as err:  # |U|² = 1 means no oscillation: q is not monotonic
+                    limit = f"none ({err})"
+                say(f"{p} (dm2=1e4 eV2)", limit, t0)
     print(f"total {time.perf_counter() - t_all:.0f} s")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
