@@ -66,6 +66,7 @@ class _ShapeBlock:
     hasym: FloatArray
     floor: FloatArray  # (K, nb)
     grids: tuple[tuple[int, np.ndarray], ...]  # (grid index, positions of its mult bins)
+    span: np.ndarray | slice  # ``bins`` as a slice where they are consecutive
 
 
 class BatchedModel:
@@ -142,7 +143,7 @@ class BatchedModel:
             blocks.append(_ShapeBlock(
                 int(s_i), rows, m._hs_param[rows], m._hs_smooth[rows], bins,
                 nom[:, bins], bu, bd, 0.5 * (bu + bd), 0.0625 * (bu - bd),
-                floor[:, bins], tuple(grids)))
+                floor[:, bins], tuple(grids), _as_slice(bins)))
             sample_bins[s_i] = support
             shared[s_i] = 0.0
         self._shared = shared
@@ -155,6 +156,9 @@ class BatchedModel:
         self._pair_scatter[np.arange(n_pairs),
                            m._norm_param[m._pair_m] * p + m._norm_param[m._pair_k]] = 1.0
         self.blocks = self._bin_blocks()
+        self._block_flat = [(params[:, None] * n_b + bins[None, :]).ravel()
+                            for bins, params in self.blocks]
+        self._sample_slices = [_as_slice(np.nonzero(sample_bins[s_i])[0]) for s_i in range(n_s)]
 
     def _bin_blocks(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """Bins grouped by the set of parameters whose Jacobian column can be non-zero there
@@ -184,12 +188,14 @@ class BatchedModel:
 
     def gram(self, jac: FloatArray, weight: FloatArray) -> FloatArray:
         """``Jᵀ diag(w) J`` per point, ``(K, n_params, n_params)``, block by block."""
-        k, _, n_p = jac.shape
+        k, n_b, n_p = jac.shape
+        jt = np.ascontiguousarray(jac.transpose(0, 2, 1)).reshape(k, n_p * n_b)
         out = np.zeros((k, n_p, n_p))
-        for bins, params in self.blocks:
-            jb = jac[:, bins][:, :, params]
+        for (bins, params), flat in zip(self.blocks, self._block_flat, strict=True):
+            # One gather of the block's (parameters × bins) entries.
+            jb = jt[:, flat].reshape(k, params.size, bins.size)
             out[:, params[:, None], params[None, :]] += np.matmul(
-                jb.transpose(0, 2, 1), jb * weight[:, bins, None])
+                jb * weight[:, None, bins], jb.transpose(0, 2, 1))
         return out
 
     # ------------------------------------------------------------------ pieces
@@ -246,42 +252,32 @@ class BatchedModel:
         base[:] = self._shared
         for s_i, counts in self._point_samples:
             base[:, s_i] = counts[pick]
-        # Per shape block: slope (after floor and grid scaling), curvature, the slope before
-        # the floor, the floor's curvature, the slope before the grid scaling.
-        shape: list[tuple[_ShapeBlock, FloatArray, FloatArray | None, FloatArray | None,
-                          FloatArray | None, FloatArray]] = []
+        # Per shape block: slope (after floor and grid scaling), the curvature coefficients
+        # (up, down) and their per-bin multiplier, the slope before the floor, the floor's
+        # curvature, the slope before the grid scaling.
+        shape: list[_Shape] = []
         for blk in self._blocks:
             up, dn = _take(blk.up, pick), _take(blk.dn, pick)
-            a = x[:, blk.params][:, :, None]
-            pos = a >= 0
-            delta = np.where(pos, a * up, a * dn)
-            slope = np.where(pos, up, dn)
-            curv = np.zeros_like(delta) if second else None
-            if blk.smooth.any():
-                inside = (np.abs(a) < 1.0) & blk.smooth[None, :, None]
-                if inside.any():
-                    a2 = a * a
-                    hsum, hasym = _take(blk.hsum, pick), _take(blk.hasym, pick)
-                    poly = a * (hsum + a * hasym * (15.0 + a2 * (3.0 * a2 - 10.0)))
-                    delta = np.where(inside, poly, delta)
-                    dpoly = hsum + hasym * (30.0 * a + a2 * a * (18.0 * a2 - 40.0))
-                    slope = np.where(inside, dpoly, slope)
-                    if curv is not None:
-                        curv = np.where(inside, hasym * (30.0 + a2 * (90.0 * a2 - 120.0)),
-                                        curv)
+            cu, cd, su, sd, eu, ed = _histosys_coefficients(x[:, blk.params], blk.smooth,
+                                                            second)
+            # Every HistoSys code is Δ = c_u(α)·up + c_d(α)·down bin by bin (code4p through
+            # its half-sum and asymmetry), so the sum over variations is one contraction and
+            # the slope two products, instead of element-wise branches over (K, h, bins).
+            counts = _take(blk.nominal, pick) + _contract(cu, up) + _contract(cd, dn)
+            slope = su[:, :, None] * up + sd[:, :, None] * dn
             fl = np.broadcast_to(_take(blk.floor, pick), (k, blk.bins.size))
-            counts, fslope = _smooth_floor(_take(blk.nominal, pick) + delta.sum(axis=1), fl)
+            counts, fslope = _smooth_floor(counts, fl)
             base[:, blk.sample, blk.bins] = counts
-            pre = fcurv = None
+            pre = fcurv = cmult = None
             if not np.all(fslope == 1.0):
                 if second:
                     pre = slope
                     low = fslope != 1.0
                     fcurv = np.where(low, fslope / np.where(low, fl, 1.0), 0.0)
-                    if curv is not None:
-                        curv = curv * fslope[:, None, :]
+                    cmult = fslope
                 slope = slope * fslope[:, None, :]
-            shape.append((blk, slope, curv, pre, fcurv, slope))
+            curv = (eu, ed, cmult) if eu is not None and ed is not None else None
+            shape.append(_Shape(blk, slope, curv, pre, fcurv, slope))
         grid_terms: list[tuple[int, int, np.ndarray, FloatArray, FloatArray]] = []
         grid_dratio: dict[int, FloatArray] = {}
         grid_ratio: dict[int, FloatArray] = {}
@@ -301,32 +297,41 @@ class BatchedModel:
                                    np.concatenate([held * d2ratio, d2value], axis=1)))
                 grid_dratio[gi] = dratio
                 grid_ratio[gi] = ratio
-            for i, (blk, slope, curv, pre, fcurv, _) in enumerate(shape):
+            for i, sh in enumerate(shape):
+                blk = sh.block
                 if not blk.grids:
                     continue
                 scale = np.ones((k, blk.bins.size))
                 for gi, local in blk.grids:
                     scale[:, local] = grid_ratio[gi]
-                raw = slope
-                slope = slope * scale[:, None, :]
+                curv = sh.curv
                 if curv is not None:
-                    curv = curv * scale[:, None, :]
-                if fcurv is not None:
-                    fcurv = fcurv * scale
-                shape[i] = (blk, slope, curv, pre, fcurv, raw)
+                    eu, ed, cmult = curv
+                    curv = (eu, ed, scale if cmult is None else cmult * scale)
+                fcurv = None if sh.fcurv is None else sh.fcurv * scale
+                shape[i] = _Shape(blk, sh.slope * scale[:, None, :], curv, sh.pre, fcurv,
+                                  sh.slope)
         f, d, d2 = self._norm_factors(x)
         mask = m._norm_to_sample > 0
         factor = np.prod(np.where(mask[None], f[:, None, :], 1.0), axis=2)  # (K, S)
-        # Jacobian.
+        # Jacobian, stored parameter-major (K, P, B) so that every column is a contiguous row
+        # written only on its sample's bins; returned as its (K, B, P) view.
         others = np.prod(np.where(m._others_mask[None], f[:, None, :], 1.0), axis=2)
-        dfactor = m._norm_to_sample @ ((d * others)[:, :, None] * m._norm_onehot)  # (K, S, P)
-        jac = np.matmul(base.transpose(0, 2, 1), dfactor)  # (K, B, P)
-        for blk, slope, *_ in shape:
-            weighted = slope * factor[:, blk.sample][:, None, None]
+        dnorm = d * others  # ∂F_s/∂θ_p of each normalisation modifier
+        dfactor = m._norm_to_sample @ (dnorm[:, :, None] * m._norm_onehot)  # (K, S, P)
+        jt = np.zeros((k, m.n_params, base.shape[2]))
+        for i, (s_i, p_i) in enumerate(zip(m._norm_sample, m._norm_param, strict=True)):
+            on = self._sample_slices[s_i]
+            jt[:, p_i, on] += dnorm[:, i, None] * base[:, s_i, on]
+        for sh in shape:
+            blk = sh.block
+            weighted = sh.slope * factor[:, blk.sample][:, None, None]
+            on = blk.span
             for j, p_i in enumerate(blk.params):
-                jac[:, blk.bins, p_i] += weighted[:, j]
+                jt[:, p_i, on] += weighted[:, j]
         for s, p, b, gs, _ in grid_terms:
-            jac[:, b, p] += factor[:, s][:, None] * gs
+            jt[:, p, b] += factor[:, s][:, None] * gs
+        jac = jt.transpose(0, 2, 1)
         nu = np.einsum("ks,ksb->kb", factor, base)
         if observed is None:
             return nu, jac, None
@@ -345,23 +350,31 @@ class BatchedModel:
         n_s = m.nominal.shape[0]
         dbr = np.zeros((k, n_s, n_p))
         diag = np.zeros((k, n_p))
-        for blk, slope, curv, pre, fcurv, raw in shape:
+        for sh in shape:
+            blk = sh.block
             rr = r[:, blk.bins]
             _add_at(dbr, (slice(None), blk.sample, blk.params),
-                      np.einsum("khb,kb->kh", slope, rr))
+                      np.einsum("khb,kb->kh", sh.slope, rr))
             fs = factor[:, blk.sample]
-            if curv is not None:
+            if sh.curv is not None:
+                eu, ed, cmult = sh.curv
+                w = rr if cmult is None else rr * cmult
+                up, dn = _take(blk.up, pick), _take(blk.dn, pick)
                 _add_at(diag, (slice(None), blk.params),
-                          fs[:, None] * np.einsum("khb,kb->kh", curv, rr))
-            if fcurv is not None and pre is not None:
+                          fs[:, None] * (eu * _contract_bins(up, w)
+                                         + ed * _contract_bins(dn, w)))
+            if sh.fcurv is not None and sh.pre is not None:
                 # ∂²f(u)/∂α_r∂α_r' = f″(u) ∂u/∂α_r ∂u/∂α_r' (same sample).
-                w = rr * fcurv * fs[:, None]
+                # Only the bins below their floor (at some point of the stack) contribute.
+                low = np.nonzero(np.any(sh.fcurv != 0.0, axis=0))[0]
+                w = rr[:, low] * sh.fcurv[:, low] * fs[:, None]
+                pre = sh.pre[:, :, low]
                 gram = np.matmul(pre * w[:, None, :], pre.transpose(0, 2, 1))
                 _add_at(hess, (slice(None), blk.params[:, None], blk.params[None, :]), gram)
             for gi, local in blk.grids:
                 # ∂²B/∂α_r∂α_g = (∂Δ_r/∂α_r) · ∂ratio/∂α_g on the scaled bins.
                 g = m._grid[gi]
-                mixed = fs[:, None] * np.einsum("krm,km->kr", raw[:, :, local],
+                mixed = fs[:, None] * np.einsum("krm,km->kr", sh.raw[:, :, local],
                                                 r[:, g.mult] * grid_dratio[gi])
                 _add_at(hess, (slice(None), blk.params, g.param), mixed)
                 _add_at(hess, (slice(None), g.param, blk.params), mixed)
@@ -410,7 +423,7 @@ class BatchProfiler:
         value = (np.sum(nu, axis=1) - np.log(np.maximum(nu[:, self._pos], _TINY)) @ self._obs_pos
                  - self._saturated + 0.5 * np.sum(pulls * self._inv_var * pulls, axis=1))
         ratio = self.observed / safe
-        grad = np.einsum("kbp,kb->kp", jac, 1.0 - ratio)
+        grad = np.matmul(jac.transpose(0, 2, 1), (1.0 - ratio)[:, :, None])[:, :, 0]
         grad[:, self._cidx] += pulls * self._inv_var
         hess = batch.gram(jac, ratio / safe) + curv
         hess[:, self._cidx, self._cidx] += self._inv_var
@@ -533,6 +546,63 @@ class BatchProfiler:
             keep[go[moved & ~small]] = True
             live = live[keep]
         return BatchFit(x, f, status, iters, edm_out)
+
+
+@dataclass(frozen=True, eq=False)
+class _Shape:
+    """One shape block evaluated at a stack of points: the slope ``∂counts/∂α`` per variation
+    (after the floor and the tabulated scaling), the curvature as coefficients of up/down and
+    a per-bin multiplier (``None`` without second order), the slope before the floor and the
+    floor's curvature (``None`` where no bin is below its floor), the slope before the
+    tabulated scaling."""
+
+    block: _ShapeBlock
+    slope: FloatArray
+    curv: tuple[FloatArray, FloatArray, FloatArray | None] | None
+    pre: FloatArray | None
+    fcurv: FloatArray | None
+    raw: FloatArray
+
+
+def _histosys_coefficients(a: FloatArray, smooth: np.ndarray, second: bool
+                           ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray,
+                                      FloatArray | None, FloatArray | None]:
+    """Coefficients of up and down in the HistoSys shift, its slope and its curvature at
+    ``α`` (``(K, h)``): ``Δ = c_u·up + c_d·dn``, ``∂Δ/∂α = s_u·up + s_d·dn``,
+    ``∂²Δ/∂α² = e_u·up + e_d·dn``. Piecewise linear outside ``|α| < 1`` (and everywhere for
+    code 0); inside, code4p's polynomial ``α·(up + dn)/2 + α²(15 − 10α² + 3α⁴)·(up − dn)/16``
+    (pyhf code 4p, as :meth:`cevns.stats.model.BinnedModel.sample_counts`)."""
+    pos = a >= 0
+    zero = np.zeros_like(a)
+    cu, cd = np.where(pos, a, zero), np.where(pos, zero, a)
+    su = pos.astype(np.float64)
+    sd = 1.0 - su
+    eu = ed = zero if second else None
+    inside = (np.abs(a) < 1.0) & smooth[None, :]
+    if inside.any():
+        a2 = a * a
+        c2 = a2 * (15.0 + a2 * (3.0 * a2 - 10.0)) * 0.0625
+        d2 = (30.0 * a + a2 * a * (18.0 * a2 - 40.0)) * 0.0625
+        cu, cd = np.where(inside, 0.5 * a + c2, cu), np.where(inside, 0.5 * a - c2, cd)
+        su, sd = np.where(inside, 0.5 + d2, su), np.where(inside, 0.5 - d2, sd)
+        if second:
+            e2 = (30.0 + a2 * (90.0 * a2 - 120.0)) * 0.0625
+            eu, ed = np.where(inside, e2, zero), np.where(inside, -e2, zero)
+    return cu, cd, su, sd, eu, ed
+
+
+def _contract(coef: FloatArray, rows: FloatArray) -> FloatArray:
+    """``Σ_h coef[k, h] rows[k, h, b]`` (``rows`` shared when its leading axis is 1)."""
+    if rows.shape[0] == 1:
+        return np.asarray(coef @ rows[0])
+    return np.asarray(np.matmul(coef[:, None, :], rows)[:, 0])
+
+
+def _contract_bins(rows: FloatArray, w: FloatArray) -> FloatArray:
+    """``Σ_b rows[k, h, b] w[k, b]`` (``rows`` shared when its leading axis is 1)."""
+    if rows.shape[0] == 1:
+        return np.asarray(w @ rows[0].T)
+    return np.asarray(np.matmul(rows, w[:, :, None])[:, :, 0])
 
 
 def _add_at(target: FloatArray, index: Any, values: FloatArray) -> None:
