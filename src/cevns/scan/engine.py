@@ -221,13 +221,18 @@ def _compute_chunk_batched(payload: ScanPayload, index: int) -> bytes:
 
     Each lane (a grid row) is a continuation, as in the pointwise path: its first point starts
     from the global best fit, every later point from its neighbour's minimum. Step ``j``
-    profiles point ``j`` of every lane together on stacked arrays (:mod:`cevns.scan.batched`);
-    the guards of the pointwise path (restarts from the global best fit and the nominal
-    nuisances at a lane's first point, after a failure, or near the minimum with a nuisance
-    pulled beyond :data:`FAR_PULL`, keeping the lowest) run batched on the points that need
-    them; a point still not converged is refitted alone with the single-point profiler and its
-    L-BFGS-B/MIGRAD fallbacks, and its status records which method succeeded. With one row per
-    lane this is the pointwise algorithm point for point, so both find the same minima.
+    profiles point ``j`` of every lane together on stacked arrays (:mod:`cevns.scan.batched`).
+    Guards against local minima restart a point from the global best fit and from the nominal
+    nuisances (both batched, keeping the lowest): at a lane's first point, after a failure,
+    where the fit left its warm start's basin (a constrained nuisance moved more than
+    :data:`JUMP` σ), and where a nuisance is pulled beyond :data:`FAR_PULL` σ, there at most
+    once every :data:`GUARD_EVERY` points of a lane (a nuisance stays pulled all along a
+    valley, so restarting at every point costs two fits per point for nothing); all of these
+    only where −2ΔlnL < :data:`GUARD_DELTA_CHI2`. A restart that finds a lower minimum is then
+    followed backwards along its lane (each earlier point refitted from its successor's
+    minimum, for as long as that lowers it), so the points skipped between two restarts end
+    in the same minimum. A point still not converged is refitted alone with the single-point
+    profiler and its L-BFGS-B/MIGRAD fallbacks, and its status records which method succeeded.
     """
     model = payload.model
     points = payload.chunk_points(index)
@@ -253,6 +258,30 @@ def _compute_chunk_batched(payload: ScanPayload, index: int) -> bytes:
     iters = np.zeros(k, dtype=np.intp)
     edm = np.zeros(k)
     prev = np.tile(payload.best, (len(lanes), 1))
+    cidx, sigma = model.constrained_index, model.constraint_sigma
+    last_guard = np.full(len(lanes), -GUARD_EVERY)
+    improved: list[tuple[int, int]] = []  # (lane, step) where a restart found a lower minimum
+
+    def restart(run: np.ndarray) -> np.ndarray:
+        """Refit the points ``run`` from the global best fit and the nominal nuisances; keep
+        the lowest; return which points improved."""
+        bases = (payload.best, model.init)
+        other = np.concatenate([np.tile(b, (run.size, 1)) for b in bases])
+        both = np.concatenate([run] * len(bases))
+        other[:, fixed] = values[both][:, fixed]
+        alt = prof.minimise(batch, other, fixed, rows=slot[both])
+        gained = np.zeros(run.size, dtype=bool)
+        for j in range(len(bases)):
+            part = slice(j * run.size, (j + 1) * run.size)
+            better = alt.nll[part] < nll[run] - 1e-9
+            take = run[better]
+            x[take], nll[take] = alt.x[part][better], alt.nll[part][better]
+            status[take], iters[take], edm[take] = (alt.status[part][better],
+                                                    alt.iterations[part][better],
+                                                    alt.edm[part][better])
+            gained |= better
+        return gained
+
     for step in range(max(len(lane) for lane in lanes)):
         which = np.array([i for i, lane in enumerate(lanes) if step < len(lane)])
         rows = np.array([lanes[i][step] for i in which])
@@ -262,23 +291,35 @@ def _compute_chunk_batched(payload: ScanPayload, index: int) -> bytes:
         x[rows], nll[rows] = fit.x, fit.nll
         status[rows], iters[rows], edm[rows] = fit.status, fit.iterations, fit.edm
         near = 2.0 * (fit.nll - payload.best_nll) < GUARD_DELTA_CHI2
-        pulls = (fit.x[:, model.constrained_index] - payload.auxiliary) / model.constraint_sigma
-        flag = (fit.status != 0) | (near & np.any(np.abs(pulls) > FAR_PULL, axis=1))
-        guard = rows[flag | (step == 0)]
-        for base in (payload.best, model.init):
-            # A lane's first point starts from the global best fit already.
-            run = rows[flag] if step == 0 and base is payload.best else guard
-            if run.size == 0:
-                continue
-            other = np.tile(base, (run.size, 1))
-            other[:, fixed] = values[run][:, fixed]
-            alt = prof.minimise(batch, other, fixed, rows=slot[run])
-            better = alt.nll < nll[run] - 1e-9
-            take = run[better]
-            x[take], nll[take] = alt.x[better], alt.nll[better]
-            status[take], iters[take], edm[take] = (alt.status[better],
-                                                    alt.iterations[better], alt.edm[better])
+        pulls = (fit.x[:, cidx] - payload.auxiliary) / sigma
+        jumped = np.max(np.abs(fit.x[:, cidx] - start[:, cidx]) / sigma, axis=1) > JUMP
+        far = near & np.any(np.abs(pulls) > FAR_PULL, axis=1)
+        flag = ((step == 0) | (fit.status != 0) | (near & jumped)
+                | (far & (step - last_guard[which] >= GUARD_EVERY)))
+        if flag.any():
+            last_guard[which[flag]] = step
+            gained = restart(rows[flag])
+            improved.extend((int(i), step) for i in which[flag][gained])
         prev[which] = x[rows]
+    # A restart that found a lower minimum: the points before it in its lane may sit in the
+    # same higher minimum (their restarts were skipped); continue backwards from it while the
+    # refit keeps finding lower minima.
+    frontier = improved
+    while frontier:
+        frontier = [(i, j - 1) for i, j in frontier if j > 0]
+        if not frontier:
+            break
+        src = np.array([lanes[i][j + 1] for i, j in frontier])
+        run = np.array([lanes[i][j] for i, j in frontier])
+        start = x[src].copy()
+        start[:, fixed] = values[run][:, fixed]
+        alt = prof.minimise(batch, start, fixed, rows=slot[run])
+        better = alt.nll < nll[run] - 1e-9
+        take = run[better]
+        x[take], nll[take] = alt.x[better], alt.nll[better]
+        status[take], iters[take], edm[take] = (alt.status[better], alt.iterations[better],
+                                                alt.edm[better])
+        frontier = [f for f, ok in zip(frontier, better, strict=True) if ok]
     out = np.zeros((k, payload.n_columns))
     profiler = Profiler(model, payload.observed, payload.auxiliary)
     for row, kk in enumerate(points):
@@ -301,6 +342,12 @@ def _compute_chunk_batched(payload: ScanPayload, index: int) -> bytes:
 
 #: A profiled nuisance further than this many σ from its constraint mean triggers extra starts.
 FAR_PULL = 2.5
+#: ... at most once every this many points of a lane (a nuisance stays pulled along a whole
+#: valley; a restart that finds a lower minimum is followed backwards along the lane).
+GUARD_EVERY = 4
+#: A fit whose constrained nuisances moved further than this many σ from its warm start (it
+#: left its neighbour's basin) triggers extra starts at every such point.
+JUMP = 1.0
 #: ... at points with −2ΔlnL below this (where intervals and contours live); far outside, a
 #: point keeps its warm-started minimum.
 GUARD_DELTA_CHI2 = 50.0
