@@ -135,6 +135,38 @@ def test_dask_local_cluster_one_and_two_workers_identical(synthetic: BinnedLikel
     assert a == b == c
 
 
+def test_local_cluster_leaves_the_dashboard_port_alone(synthetic: BinnedLikelihood,
+                                                       tmp_path: Path) -> None:
+    """With port 8787 (Dask's default HTTP port) held by another process, a local-cluster scan
+    neither warns (warnings are errors here) nor binds a fixed port: its scheduler serves its
+    HTTP routes on a free loopback port."""
+    distributed = pytest.importorskip("distributed")
+    import socket
+
+    from cevns.scan.engine import LOCAL_SCHEDULER_OPTIONS
+
+    holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        holder.bind(("0.0.0.0", 8787))
+        holder.listen(1)
+    except OSError:  # already held by someone else: the situation under test either way
+        pass
+    try:
+        with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                      dashboard_address=None,
+                                      scheduler_kwargs=LOCAL_SCHEDULER_OPTIONS) as cluster:
+            port = cluster.scheduler.http_server.port
+            assert port not in (0, 8787)
+            assert cluster.scheduler.http_server.address == "127.0.0.1"
+        result = run_scan(synthetic, ScanGrid.from_axes([parse_axis("mu=0:3:4")]),
+                          executor="dask", workers=1)
+        serial = run_scan(synthetic, ScanGrid.from_axes([parse_axis("mu=0:3:4")]))
+        assert (result.to_csv(tmp_path / "d.csv").read_bytes()
+                == serial.to_csv(tmp_path / "s.csv").read_bytes())
+    finally:
+        holder.close()
+
+
 def test_unreachable_scheduler_is_a_clear_error(synthetic: BinnedLikelihood) -> None:
     pytest.importorskip("distributed")
     with pytest.raises(ScanError, match=r"no Dask scheduler answers at 'tcp://127\.0\.0\.1:9'"):

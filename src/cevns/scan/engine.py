@@ -520,6 +520,12 @@ def _processes(payload: Any, todo: Sequence[int], workers: int,
                 yield fut.result()
 
 
+#: Options of the scheduler of a local Dask cluster: no dashboard, and its HTTP routes (the
+#: scheduler serves them even without a dashboard, on port 8787 by default) on a free port of
+#: the loopback interface, so another cluster holding 8787 neither clashes nor warns.
+LOCAL_SCHEDULER_OPTIONS = {"dashboard": False, "dashboard_address": "127.0.0.1:0"}
+
+
 def _dask(payload: Any, todo: Sequence[int], workers: int, scheduler: str | None,
           timeout: float, task: ChunkTask = compute_chunk,
           timing: dict[str, float] | None = None) -> Iterator[tuple[int, bytes]]:
@@ -534,7 +540,8 @@ def _dask(payload: Any, todo: Sequence[int], workers: int, scheduler: str | None
     try:
         if scheduler is None:
             cluster = dist.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
+                                        dashboard_address=None,
+                                        scheduler_kwargs=LOCAL_SCHEDULER_OPTIONS)
             client = dist.Client(cluster)
         else:
             client = dist.Client(scheduler, timeout=f"{timeout}s")
