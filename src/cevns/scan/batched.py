@@ -62,8 +62,6 @@ class _ShapeBlock:
     nominal: FloatArray  # (K, nb)
     up: FloatArray  # (K, h, nb)
     dn: FloatArray
-    hsum: FloatArray
-    hasym: FloatArray
     floor: FloatArray  # (K, nb)
     grids: tuple[tuple[int, np.ndarray], ...]  # (grid index, positions of its mult bins)
     span: np.ndarray | slice  # ``bins`` as a slice where they are consecutive
@@ -130,20 +128,24 @@ class BatchedModel:
         for s_i in np.unique(m._hs_sample):
             rows = np.nonzero(m._hs_sample == s_i)[0]
             nom = nominal[int(s_i)]
-            bu = _stack([up[int(r)] for r in rows])  # (K or 1, h, B)
-            bd = _stack([dn[int(r)] for r in rows])
-            floor = floor_scale(nom, np.sum(np.abs(bu), axis=1), np.sum(np.abs(bd), axis=1))
-            support = sample_bins[s_i] | np.any((bu != 0) | (bd != 0), axis=(0, 1))
+            # The sample's support first, so the per-point arrays are cut to it before any
+            # arithmetic (views where the support is a run of bins).
+            support = sample_bins[s_i].copy()
+            for r in rows:
+                support |= np.any(up[int(r)] != 0, axis=0) | np.any(dn[int(r)] != 0, axis=0)
             bins = np.nonzero(support)[0]
+            span = _as_slice(bins)
+            bu = _stack([up[int(r)][:, span] for r in rows])  # (K or 1, h, bins)
+            bd = _stack([dn[int(r)][:, span] for r in rows])
+            nom = nom[:, span]
+            floor = floor_scale(nom, np.sum(np.abs(bu), axis=1), np.sum(np.abs(bd), axis=1))
             grids = []
             for gi, g in enumerate(m._grid):
                 if g.sample == s_i:
                     grids.append((gi, np.searchsorted(bins, g.mult)))
-            bu, bd = bu[:, :, bins], bd[:, :, bins]
             blocks.append(_ShapeBlock(
                 int(s_i), rows, m._hs_param[rows], m._hs_smooth[rows], bins,
-                nom[:, bins], bu, bd, 0.5 * (bu + bd), 0.0625 * (bu - bd),
-                floor[:, bins], tuple(grids), _as_slice(bins)))
+                nom, bu, bd, floor, tuple(grids), span))
             sample_bins[s_i] = support
             shared[s_i] = 0.0
         self._shared = shared
@@ -234,6 +236,33 @@ class BatchedModel:
                                np.where(poly, d2p, de2))
             f, d, d2 = np.where(ex, fe, f), np.where(ex, de, d), np.where(ex, de2, d2)
         return f, d, d2
+
+    def expected(self, x: FloatArray, rows: np.ndarray) -> FloatArray:
+        """``ν`` ``(K, n_bins)`` alone at the parameter vectors ``x`` of the points ``rows``
+        (the counts of :meth:`second_order` without any derivative)."""
+        m = self.model
+        x = np.asarray(x, dtype=np.float64)
+        k = x.shape[0]
+        if self.n_points == 1:
+            rows = np.zeros(k, dtype=np.intp)
+        pick = _as_slice(np.asarray(rows))
+        base = np.empty((k, *self._shared.shape))
+        base[:] = self._shared
+        for s_i, counts in self._point_samples:
+            base[:, s_i] = counts[pick]
+        for blk in self._blocks:
+            cu, cd = _histosys_coefficients(x[:, blk.params], blk.smooth, False)[:2]
+            counts = (_take(blk.nominal, pick) + _contract(cu, _take(blk.up, pick))
+                      + _contract(cd, _take(blk.dn, pick)))
+            fl = np.broadcast_to(_take(blk.floor, pick), (k, blk.bins.size))
+            base[:, blk.sample, blk.bins] = _smooth_floor(counts, fl)[0]
+        for g in m._grid:
+            a1 = x[:, g.param]
+            base[:, g.sample, g.mult] *= pchip_evaluate(g.nodes, g.ratio_coef, a1)[0]
+            base[:, g.sample, g.add] += pchip_evaluate(g.nodes, g.add_coef, a1)[0]
+        f = self._norm_factors(x)[0]
+        factor = np.prod(np.where((m._norm_to_sample > 0)[None], f[:, None, :], 1.0), axis=2)
+        return np.asarray(np.einsum("ks,ksb->kb", factor, base))
 
     def second_order(self, x: FloatArray, rows: np.ndarray, observed: FloatArray | None
                      ) -> tuple[FloatArray, FloatArray, FloatArray | None]:
@@ -402,10 +431,16 @@ class BatchProfiler:
         Auxiliary measurements of the constrained parameters (default: constraint means).
     edm_tol
         Convergence threshold on ``½ gᵀ H⁻¹ g``, as the single-point profiler.
+    finish_edm
+        Below this EDM (no parameter at a bound) the last Newton step is taken with a check
+        of ``−ln L`` alone and the fit stops there: the EDM after a Newton step inside the
+        quadratic basin is of order EDM², far below ``edm_tol``, so the full evaluation
+        (Jacobian and Hessian) that would only confirm it is skipped. ``0`` switches it off.
     """
 
     def __init__(self, model: CompiledModel, observed: FloatArray,
-                 auxiliary: FloatArray | None = None, edm_tol: float = 1e-9) -> None:
+                 auxiliary: FloatArray | None = None, edm_tol: float = 1e-9,
+                 finish_edm: float = 3e-5) -> None:
         self.model = model
         self.observed, self._pos, self._saturated, self.auxiliary = poisson_data_terms(
             model, observed, auxiliary)
@@ -413,6 +448,7 @@ class BatchProfiler:
         self._cidx = model.constrained_index
         self._inv_var = 1.0 / model.constraint_sigma**2
         self.edm_tol = edm_tol
+        self.finish_edm = finish_edm
 
     def _evaluate(self, batch: BatchedModel, x: FloatArray, rows: np.ndarray
                   ) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -428,6 +464,14 @@ class BatchProfiler:
         hess = batch.gram(jac, ratio / safe) + curv
         hess[:, self._cidx, self._cidx] += self._inv_var
         return value, grad, hess
+
+    def _value(self, batch: BatchedModel, x: FloatArray, rows: np.ndarray) -> FloatArray:
+        """``−ln L`` alone (no derivatives)."""
+        nu = batch.expected(x, rows)
+        pulls = x[:, self._cidx] - self.auxiliary
+        return np.asarray(np.sum(nu, axis=1)
+                          - np.log(np.maximum(nu[:, self._pos], _TINY)) @ self._obs_pos
+                          - self._saturated + 0.5 * np.sum(pulls * self._inv_var * pulls, axis=1))
 
     def _fisher(self, batch: BatchedModel, x: FloatArray, rows: np.ndarray) -> FloatArray:
         nu, jac, _ = batch.second_order(x, rows, None)
@@ -504,6 +548,22 @@ class BatchProfiler:
                 same = snap & np.all(snapped == xl, axis=1)
                 status[live[same]], iters[live[same]], edm_out[live[same]] = 0, it, edm[same]
                 finished |= same
+            close = ~finished & ~any_bound & (edm < self.finish_edm)
+            if close.any():
+                # Inside the quadratic basin a full Newton step leaves a distance to the minimum
+                # of order EDM²: take it, check the decrease on the value alone (no Jacobian),
+                # and stop there (reporting the EDM before the step, an upper bound).
+                ci = np.nonzero(close)[0]
+                xc = xl[ci]
+                trial = xc + np.where(act[ci], step[ci], 0.0)
+                inside = np.all((trial >= lo) & (trial <= hi), axis=1)
+                fv = self._value(batch, trial, point[live[ci]])
+                decrease = 1e-4 * np.sum(gl[ci] * (trial - xc), axis=1)
+                done = inside & np.isfinite(fv) & (fv <= fl[ci] + decrease)
+                pos = live[ci[done]]
+                x[pos], f[pos] = trial[done], fv[done]
+                status[pos], iters[pos], edm_out[pos] = 0, it, edm[ci[done]]
+                finished[ci[done]] = True
             go = np.nonzero(~finished)[0]
             if go.size == 0:
                 live = live[:0]
