@@ -66,3 +66,22 @@ def test_cli_expected_bad_input(csi_dir: Path, tmp_path: Path, extra: list[str],
     res = runner.invoke(app, args)
     assert res.exit_code != 0
     assert message in res.output and "Traceback" not in res.output
+
+
+def test_points_beyond_the_guard_are_flagged_in_the_status(synthetic: BinnedLikelihood,
+                                                           tmp_path: Path) -> None:
+    """Points at −2ΔlnL ≥ 50 (to the global fit), where the restarts against local minima do
+    not run, read ``<method>-unguarded`` in the table's status column and in the summary; the
+    others carry the plain method name."""
+    from cevns.scan.engine import GUARD_DELTA_CHI2
+
+    result = run_scan(synthetic, ScanGrid.from_axes([parse_axis("mu=0:10:11")]))
+    q = 2.0 * (result.nll - result.best_nll)
+    assert np.any(q >= GUARD_DELTA_CHI2) and np.any(q < GUARD_DELTA_CHI2)
+    np.testing.assert_array_equal(result.guarded, q < GUARD_DELTA_CHI2)
+    with result.to_csv(tmp_path / "scan.csv").open() as fh:
+        status = [row["status"] for row in csv.DictReader(fh)]
+    assert status == ["newton" if g else "newton-unguarded" for g in result.guarded]
+    counts = result.summary()["status_counts"]
+    assert counts == {"newton": int(result.guarded.sum()),
+                      "newton-unguarded": int((~result.guarded).sum())}

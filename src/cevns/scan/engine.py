@@ -344,7 +344,7 @@ def _compute_chunk_batched(payload: ScanPayload, index: int) -> bytes:
 FAR_PULL = 2.5
 #: ... at most once every this many points of a lane (a nuisance stays pulled along a whole
 #: valley; a restart that finds a lower minimum is followed backwards along the lane).
-GUARD_EVERY = 4
+GUARD_EVERY = 8
 #: A fit whose constrained nuisances moved further than this many σ from its warm start (it
 #: left its neighbour's basin) triggers extra starts at every such point.
 JUMP = 1.0

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from cevns.scan.engine import FC_LEVELS, N_HEAD
+from cevns.scan.engine import FC_LEVELS, GUARD_DELTA_CHI2, N_HEAD
 from cevns.scan.grid import ScanGrid
 from cevns.scan.profiler import STATUS
 from cevns.types import FloatArray
@@ -141,6 +141,23 @@ class ScanResult:
         return np.asarray(self.rows[:, 1].astype(int))
 
     @property
+    def guarded(self) -> np.ndarray:
+        """Whether each point lies where the scan checks its minimum against restarts from
+        the global best fit and the nominal nuisances: ``−2 Δln L`` (to the global fit) below
+        :data:`cevns.scan.engine.GUARD_DELTA_CHI2`. Further out a point keeps the minimum its
+        warm start led to, which may be a higher local one (far outside every contour, but
+        its nuisances and ``−2 Δln L`` are then upper bounds rather than the profile)."""
+        return np.asarray(2.0 * (self.nll - self.best_nll) < GUARD_DELTA_CHI2)
+
+    @property
+    def status_labels(self) -> list[str]:
+        """The table's status per point: the method that converged
+        (:data:`cevns.scan.profiler.STATUS`), with ``-unguarded`` appended where the point is
+        not :attr:`guarded`."""
+        return [STATUS[int(c)] + ("" if g else "-unguarded")
+                for c, g in zip(self.status, self.guarded, strict=True)]
+
+    @property
     def parameters(self) -> FloatArray:
         """Profiled parameter vector per point."""
         n = len(self.parameter_names)
@@ -202,14 +219,13 @@ class ScanResult:
 
     def summary(self, levels: Sequence[float] = LEVELS) -> dict[str, Any]:
         """Best fit, intervals (1-D) or contour extents (2-D), fit-status counts."""
-        codes, counts = np.unique(self.status, return_counts=True)
+        labels, counts = np.unique(np.array(self.status_labels, dtype=str), return_counts=True)
         out: dict[str, Any] = {
             "parameters": list(self.grid.names),
             "points": self.grid.size,
             "best_fit": self.best_point(),
             "nll_min": self.nll_min,
-            "status_counts": {STATUS[int(c)]: int(n) for c, n in zip(codes, counts,
-                                                                       strict=True)},
+            "status_counts": {str(c): int(n) for c, n in zip(labels, counts, strict=True)},
         }
         if len(self.grid.names) == 1:
             out["wilks_intervals"] = {
@@ -255,9 +271,10 @@ class ScanResult:
         dchi2 = self.delta_chi2
         out = []
         pts = self.points
+        labels = self.status_labels
         for r in range(self.grid.size):
             row: list[Any] = [r, *pts[r].tolist(), float(dchi2[r]), float(self.nll[r]),
-                              STATUS[int(self.status[r])], int(self.rows[r, 2]),
+                              labels[r], int(self.rows[r, 2]),
                               float(self.rows[r, 3]), *params[r, nuis].tolist()]
             if self.fc_toys:
                 k = N_HEAD + len(self.parameter_names)
