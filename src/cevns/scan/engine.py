@@ -223,12 +223,12 @@ def _compute_chunk_batched(payload: ScanPayload, index: int) -> bytes:
     from the global best fit, every later point from its neighbour's minimum. Step ``j``
     profiles point ``j`` of every lane together on stacked arrays (:mod:`cevns.scan.batched`).
     Guards against local minima restart a point from the global best fit and from the nominal
-    nuisances (both batched, keeping the lowest): at a lane's first point, after a failure,
-    where the fit left its warm start's basin (a constrained nuisance moved more than
-    :data:`JUMP` σ), and where a nuisance is pulled beyond :data:`FAR_PULL` σ, there at most
-    once every :data:`GUARD_EVERY` points of a lane (a nuisance stays pulled all along a
-    valley, so restarting at every point costs two fits per point for nothing); all of these
-    only where −2ΔlnL < :data:`GUARD_DELTA_CHI2`. A restart that finds a lower minimum is then
+    nuisances (batched, keeping the lowest) at a lane's first point, after a failure and where
+    the fit left its warm start's basin (a constrained nuisance moved more than :data:`JUMP`
+    σ); where a nuisance is pulled beyond :data:`FAR_PULL` σ they restart it from the global
+    best fit, at most once every :data:`GUARD_EVERY` points of a lane (a nuisance stays pulled
+    all along a valley, so restarting at every such point costs fits for nothing); all of
+    these only where −2ΔlnL < :data:`GUARD_DELTA_CHI2`. A restart that finds a lower minimum is then
     followed backwards along its lane (each earlier point refitted from its successor's
     minimum, for as long as that lowers it), so the points skipped between two restarts end
     in the same minimum. A point still not converged is refitted alone with the single-point
@@ -262,24 +262,24 @@ def _compute_chunk_batched(payload: ScanPayload, index: int) -> bytes:
     last_guard = np.full(len(lanes), -GUARD_EVERY)
     improved: list[tuple[int, int]] = []  # (lane, step) where a restart found a lower minimum
 
-    def restart(run: np.ndarray) -> np.ndarray:
-        """Refit the points ``run`` from the global best fit and the nominal nuisances; keep
-        the lowest; return which points improved."""
-        bases = (payload.best, model.init)
-        other = np.concatenate([np.tile(b, (run.size, 1)) for b in bases])
-        both = np.concatenate([run] * len(bases))
+    def restart(run: np.ndarray, nominal: np.ndarray) -> np.ndarray:
+        """Refit the points ``run`` from the global best fit, and those where ``nominal`` also
+        from the nominal nuisances; keep the lowest; return which points improved."""
+        which_start = np.concatenate([np.zeros(run.size, dtype=np.intp),
+                                      np.ones(int(nominal.sum()), dtype=np.intp)])
+        both = np.concatenate([run, run[nominal]])
+        other = np.where(which_start[:, None] == 0, payload.best, model.init)
         other[:, fixed] = values[both][:, fixed]
         alt = prof.minimise(batch, other, fixed, rows=slot[both])
         gained = np.zeros(run.size, dtype=bool)
-        for j in range(len(bases)):
-            part = slice(j * run.size, (j + 1) * run.size)
-            better = alt.nll[part] < nll[run] - 1e-9
-            take = run[better]
-            x[take], nll[take] = alt.x[part][better], alt.nll[part][better]
-            status[take], iters[take], edm[take] = (alt.status[part][better],
-                                                    alt.iterations[part][better],
-                                                    alt.edm[part][better])
-            gained |= better
+        place = np.concatenate([np.arange(run.size), np.nonzero(nominal)[0]])
+        for j in range(both.size):
+            i = place[j]
+            if alt.nll[j] < nll[run[i]] - 1e-9:
+                r = run[i]
+                x[r], nll[r] = alt.x[j], alt.nll[j]
+                status[r], iters[r], edm[r] = alt.status[j], alt.iterations[j], alt.edm[j]
+                gained[i] = True
         return gained
 
     for step in range(max(len(lane) for lane in lanes)):
@@ -298,7 +298,10 @@ def _compute_chunk_batched(payload: ScanPayload, index: int) -> bytes:
                 | (far & (step - last_guard[which] >= GUARD_EVERY)))
         if flag.any():
             last_guard[which[flag]] = step
-            gained = restart(rows[flag])
+            # The nominal start too where the fit failed, jumped or starts a lane; a pulled
+            # nuisance alone restarts from the global best fit.
+            strong = ((step == 0) | (fit.status != 0) | (near & jumped))[flag]
+            gained = restart(rows[flag], strong)
             improved.extend((int(i), step) for i in which[flag][gained])
         prev[which] = x[rows]
     # A restart that found a lower minimum: the points before it in its lane may sit in the
