@@ -54,7 +54,7 @@ docs: $(DOCS_STAMP)
 
 ## Scan benchmarks: 100 x 100 joint NSI scan on 2 workers (vs Dask with 1), FC coverage.
 bench-scan: $(STAMP)
-	$(BIN)/python benchmarks/scan_joint_nsi.py --n 100 --executor dask --workers 2 --compare
+	$(BIN)/python benchmarks/scan_joint_nsi.py --n 100 --executor dask --workers 2 --compare --pointwise
 	$(BIN)/python benchmarks/fc_coverage.py --toys 4000 --pseudo 4000
 
 clean:
