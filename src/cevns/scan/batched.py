@@ -33,7 +33,7 @@ from cevns.stats.model import floor_scale, pchip_evaluate
 from cevns.stats.templates import evaluate_many
 from cevns.types import FloatArray
 
-__all__ = ["BatchFit", "BatchProfiler", "BatchedModel"]
+__all__ = ["BatchFit", "BatchProfiler", "BatchedModel", "NewtonPool", "PoolDone"]
 
 
 
@@ -490,92 +490,172 @@ class BatchProfiler:
         """Minimise over the parameters not in ``fixed`` from each row of ``start``
         (``(K, n_params)``; the fixed parameters keep their values). Row ``i`` uses the
         templates of point ``rows[i]`` of ``batch`` (default: point ``i``)."""
-        m = self.model
-        lo, hi = m.lower, m.upper
-        x = np.clip(np.array(start, dtype=np.float64, ndmin=2), lo, hi)
-        k, n_p = x.shape
-        free = np.ones(n_p, dtype=bool)
-        free[list(fixed)] = False
+        x0 = np.array(start, dtype=np.float64, ndmin=2)
+        k = x0.shape[0]
         point = np.arange(k) if rows is None else np.asarray(rows, dtype=np.intp)
-        rows_all = np.arange(k)
-        f, g, h = self._evaluate(batch, x, point)
-        status = np.full(k, 3)
-        iters = np.full(k, max_iter)
-        edm_out = np.full(k, math.inf)
-        live = rows_all.copy()
+        pool = NewtonPool(self, batch, fixed, max_iter)
+        pool.add(x0, point, np.arange(k))
+        x = np.empty_like(x0)
+        f = np.empty(k)
+        status = np.empty(k, dtype=np.intp)
+        iters = np.empty(k, dtype=np.intp)
+        edm = np.empty(k)
+        while pool.size:
+            done = pool.step()
+            t = done.tag
+            x[t], f[t], status[t], iters[t], edm[t] = (done.x, done.nll, done.status,
+                                                        done.iterations, done.edm)
+        return BatchFit(x, f, status, iters, edm)
+
+
+@dataclass(frozen=True)
+class PoolDone:
+    """Fits that finished in one round of a :class:`NewtonPool`: their tags and results."""
+
+    tag: np.ndarray
+    x: FloatArray
+    nll: FloatArray
+    status: np.ndarray
+    iterations: np.ndarray
+    edm: FloatArray
+
+
+class NewtonPool:
+    """Fits in progress, advanced together one projected Newton iteration per :meth:`step`
+    (the method of :meth:`BatchProfiler.minimise`, which runs a pool until it is empty).
+
+    New fits may join between steps (:meth:`add`), so a caller following many continuations
+    (the lanes of a scan) starts a lane's next point as soon as its current one converges,
+    instead of every lane waiting for the slowest one: each step then stays a large batch.
+    Every fit keeps its own iteration count, active set, step length and status, so a fit
+    computes the same values whichever others share its batches (to rounding)."""
+
+    def __init__(self, profiler: BatchProfiler, batch: BatchedModel, fixed: Sequence[int],
+                 max_iter: int = 100) -> None:
+        m = profiler.model
+        self.prof, self.batch, self.max_iter = profiler, batch, max_iter
+        self.lo, self.hi = m.lower, m.upper
+        n_p = m.n_params
+        self.free = np.ones(n_p, dtype=bool)
+        self.free[list(fixed)] = False
+        self.x = np.empty((0, n_p))
+        self.f = np.empty(0)
+        self.g = np.empty((0, n_p))
+        self.h = np.empty((0, n_p, n_p))
+        self.it = np.empty(0, dtype=np.intp)
+        self.point = np.empty(0, dtype=np.intp)
+        self.tag = np.empty(0, dtype=np.intp)
+        self.edm = np.empty(0)
+        self.fresh_x: list[FloatArray] = []
+        self.fresh_point: list[np.ndarray] = []
+        self.fresh_tag: list[np.ndarray] = []
+
+    @property
+    def size(self) -> int:
+        """Fits in progress (started or waiting for their first evaluation)."""
+        return int(self.tag.size) + sum(t.size for t in self.fresh_tag)
+
+    def add(self, start: FloatArray, points: np.ndarray, tags: np.ndarray) -> None:
+        """Start fits from ``start`` (``(n, n_params)``) on the batch's points ``points``,
+        labelled ``tags`` (returned with their results). They are evaluated in the next
+        :meth:`step`, in the same batch as the other fits' trial points."""
+        if len(tags) == 0:
+            return
+        x = np.clip(np.asarray(start, dtype=np.float64), self.lo, self.hi)
+        self.fresh_x.append(x)
+        self.fresh_point.append(np.asarray(points, dtype=np.intp))
+        self.fresh_tag.append(np.asarray(tags, dtype=np.intp))
+
+    def step(self) -> PoolDone:
+        """One Newton iteration of every fit in progress; returns the fits that finished
+        (converged: status 0; failed, or at the iteration limit: status 3)."""
+        prof, batch, lo, hi, free = self.prof, self.batch, self.lo, self.hi, self.free
+        n, n_p = self.x.shape
+        if self.fresh_tag:
+            new_x = np.concatenate(self.fresh_x)
+            new_point = np.concatenate(self.fresh_point)
+            new_tag = np.concatenate(self.fresh_tag)
+            self.fresh_x, self.fresh_point, self.fresh_tag = [], [], []
+        else:
+            new_x, new_point = np.empty((0, n_p)), np.empty(0, dtype=np.intp)
+            new_tag = np.empty(0, dtype=np.intp)
+        n_new = new_tag.size
+        xl, fl, gl, hl = self.x, self.f, self.g, self.h
+        self.it = it = self.it + 1
+        tol = prof.edm_tol
         eye = np.eye(n_p)
-        tol = self.edm_tol
-        for it in range(1, max_iter + 1):
-            if live.size == 0:
-                break
-            xl, fl, gl, hl = x[live], f[live], g[live], h[live]
-            width = np.linalg.norm(np.where(free, xl - np.clip(xl - gl, lo, hi), 0.0), axis=1)
-            eps = np.minimum(1e-2, width)[:, None]
-            at_lo = (xl - lo <= eps) & (gl > 0)
-            at_hi = (hi - xl <= eps) & (gl < 0)
-            bound = free & (at_lo | at_hi)
-            act = free & ~bound
-            any_bound = bound.any(axis=1)
-            finished = np.zeros(live.size, dtype=bool)
-            empty = ~act.any(axis=1) & ~any_bound
-            status[live[empty]], iters[live[empty]], edm_out[live[empty]] = 0, it, 0.0
-            finished |= empty
-            pair = act[:, :, None] & act[:, None, :]
-            hm = np.where(pair, hl, eye)
-            gm = np.where(act, gl, 0.0)
-            bad = ~_positive_definite(hm)
-            if bad.any():
-                # Far from the minimum the exact Hessian may be indefinite: the Fisher
-                # information (positive semi-definite), regularised, as the single-point path.
-                fis = self._fisher(batch, xl[bad], point[live[bad]])
-                fdiag = np.where(act[bad], np.diagonal(fis, axis1=1, axis2=2), -np.inf)
-                reg = 1e-12 * np.maximum(np.max(fdiag, axis=1), 1.0)
-                fis = fis + reg[:, None, None] * eye
-                hm[bad] = np.where(pair[bad], fis, eye)
-            step = -_solve(hm, gm)
-            edm = 0.5 * -np.sum(gm * step, axis=1)
-            nonfinite = ~np.isfinite(edm) & ~finished
-            edm_out[live[nonfinite]] = edm[nonfinite]
-            finished |= nonfinite  # status 3 (left to the fallbacks)
-            conv = (edm < tol) & ~any_bound & ~finished
-            status[live[conv]], iters[live[conv]], edm_out[live[conv]] = 0, it, edm[conv]
-            finished |= conv
-            curv_b = np.maximum(np.abs(np.diagonal(hl, axis1=1, axis2=2)), 1e-12)
-            bstep = np.where(bound, -gl / curv_b, 0.0)
-            snap = (edm < tol) & any_bound & ~finished
-            if snap.any():
-                snapped = np.where(bound, np.clip(xl + bstep, lo, hi), xl)
-                same = snap & np.all(snapped == xl, axis=1)
-                status[live[same]], iters[live[same]], edm_out[live[same]] = 0, it, edm[same]
-                finished |= same
-            close = ~finished & ~any_bound & (edm < self.finish_edm)
-            if close.any():
-                # Inside the quadratic basin a full Newton step leaves a distance to the minimum
-                # of order EDM²: take it, check the decrease on the value alone (no Jacobian),
-                # and stop there (reporting the EDM before the step, an upper bound).
-                ci = np.nonzero(close)[0]
-                xc = xl[ci]
-                trial = xc + np.where(act[ci], step[ci], 0.0)
-                inside = np.all((trial >= lo) & (trial <= hi), axis=1)
-                fv = self._value(batch, trial, point[live[ci]])
-                decrease = 1e-4 * np.sum(gl[ci] * (trial - xc), axis=1)
-                done = inside & np.isfinite(fv) & (fv <= fl[ci] + decrease)
-                pos = live[ci[done]]
-                x[pos], f[pos] = trial[done], fv[done]
-                status[pos], iters[pos], edm_out[pos] = 0, it, edm[ci[done]]
-                finished[ci[done]] = True
-            go = np.nonzero(~finished)[0]
-            if go.size == 0:
-                live = live[:0]
-                break
-            # Backtracking line search, each point with its own step length.
+        status = np.full(n, 3)
+        edm_out = self.edm.copy()
+        x_out, f_out = xl.copy(), fl.copy()
+        width = np.linalg.norm(np.where(free, xl - np.clip(xl - gl, lo, hi), 0.0), axis=1)
+        eps = np.minimum(1e-2, width)[:, None]
+        at_lo = (xl - lo <= eps) & (gl > 0)
+        at_hi = (hi - xl <= eps) & (gl < 0)
+        bound = free & (at_lo | at_hi)
+        act = free & ~bound
+        any_bound = bound.any(axis=1)
+        finished = np.zeros(n, dtype=bool)
+        empty = ~act.any(axis=1) & ~any_bound
+        status[empty], edm_out[empty] = 0, 0.0
+        finished |= empty
+        pair = act[:, :, None] & act[:, None, :]
+        hm = np.where(pair, hl, eye)
+        gm = np.where(act, gl, 0.0)
+        bad = ~_positive_definite(hm)
+        if bad.any():
+            # Far from the minimum the exact Hessian may be indefinite: the Fisher
+            # information (positive semi-definite), regularised, as the single-point path.
+            fis = prof._fisher(batch, xl[bad], self.point[bad])
+            fdiag = np.where(act[bad], np.diagonal(fis, axis1=1, axis2=2), -np.inf)
+            reg = 1e-12 * np.maximum(np.max(fdiag, axis=1), 1.0)
+            fis = fis + reg[:, None, None] * eye
+            hm[bad] = np.where(pair[bad], fis, eye)
+        step = -_solve(hm, gm)
+        edm = 0.5 * -np.sum(gm * step, axis=1)
+        nonfinite = ~np.isfinite(edm) & ~finished
+        edm_out[nonfinite] = edm[nonfinite]
+        finished |= nonfinite  # status 3 (left to the fallbacks)
+        conv = (edm < tol) & ~any_bound & ~finished
+        status[conv], edm_out[conv] = 0, edm[conv]
+        finished |= conv
+        curv_b = np.maximum(np.abs(np.diagonal(hl, axis1=1, axis2=2)), 1e-12)
+        bstep = np.where(bound, -gl / curv_b, 0.0)
+        snap = (edm < tol) & any_bound & ~finished
+        if snap.any():
+            snapped = np.where(bound, np.clip(xl + bstep, lo, hi), xl)
+            same = snap & np.all(snapped == xl, axis=1)
+            status[same], edm_out[same] = 0, edm[same]
+            finished |= same
+        close = ~finished & ~any_bound & (edm < prof.finish_edm)
+        if close.any():
+            # Inside the quadratic basin a full Newton step leaves a distance to the minimum
+            # of order EDM²: take it, check the decrease on the value alone (no Jacobian),
+            # and stop there (reporting the EDM before the step, an upper bound).
+            ci = np.nonzero(close)[0]
+            xc = xl[ci]
+            trial = xc + np.where(act[ci], step[ci], 0.0)
+            inside = np.all((trial >= lo) & (trial <= hi), axis=1)
+            fv = prof._value(batch, trial, self.point[ci])
+            decrease = 1e-4 * np.sum(gl[ci] * (trial - xc), axis=1)
+            done = inside & np.isfinite(fv) & (fv <= fl[ci] + decrease)
+            pos = ci[done]
+            x_out[pos], f_out[pos] = trial[done], fv[done]
+            status[pos], edm_out[pos] = 0, edm[pos]
+            finished[pos] = True
+        go = np.nonzero(~finished)[0]
+        keep = np.zeros(n, dtype=bool)
+        new_f, new_g = np.empty(0), np.empty((0, n_p))
+        new_h = np.empty((0, n_p, n_p))
+        if go.size or n_new:
+            # Backtracking line search, each fit with its own step length; the first trial
+            # points are evaluated together with the starts of the fits that just joined.
             t = np.ones(go.size)
             pending = np.ones(go.size, dtype=bool)
             xt = xl[go].copy()
             ft = np.full(go.size, math.nan)
             gt = np.zeros((go.size, n_p))
             ht = np.zeros((go.size, n_p, n_p))
-            for _ in range(40):
+            for attempt in range(40):
                 sel = np.nonzero(pending)[0]
                 base_x = xl[go[sel]]
                 tt = t[sel][:, None]
@@ -583,7 +663,16 @@ class BatchProfiler:
                                  np.where(bound[go[sel]],
                                           np.clip(base_x + tt * bstep[go[sel]], lo, hi),
                                           base_x))
-                fv, gv, hv = self._evaluate(batch, trial, point[live[go[sel]]])
+                if attempt == 0 and n_new:
+                    fv, gv, hv = prof._evaluate(batch, np.concatenate([trial, new_x]),
+                                                np.concatenate([self.point[go[sel]],
+                                                                new_point]))
+                    new_f, new_g, new_h = fv[sel.size:], gv[sel.size:], hv[sel.size:]
+                    fv, gv, hv = fv[:sel.size], gv[:sel.size], hv[:sel.size]
+                    if not sel.size:
+                        break
+                else:
+                    fv, gv, hv = prof._evaluate(batch, trial, self.point[go[sel]])
                 decrease = 1e-4 * np.sum(gl[go[sel]] * (trial - base_x), axis=1)
                 ok = np.isfinite(fv) & (fv <= fl[go[sel]] + decrease)
                 acc = sel[ok]
@@ -593,19 +682,34 @@ class BatchProfiler:
                 if not pending.any():
                     break
             stuck = pending  # no descent along the Newton direction: left to the fallbacks
-            edm_out[live[go[stuck]]] = edm[go[stuck]]
+            edm_out[go[stuck]] = edm[go[stuck]]
+            finished[go[stuck]] = True
             moved = ~stuck
             small = moved & (fl[go] - ft < 1e-13 * np.maximum(1.0, np.abs(fl[go]))) & (
                 edm[go] < 1e3 * tol)
-            pos = live[go]
-            x[pos[moved]], f[pos[moved]] = xt[moved], ft[moved]
-            g[pos[moved]], h[pos[moved]] = gt[moved], ht[moved]
-            status[pos[small]], iters[pos[small]], edm_out[pos[small]] = 0, it, edm[go[small]]
-            edm_out[pos[moved & ~small]] = edm[go[moved & ~small]]
-            keep = np.zeros(live.size, dtype=bool)
+            mv = go[moved]
+            x_out[mv], f_out[mv] = xt[moved], ft[moved]
+            self.g[mv], self.h[mv] = gt[moved], ht[moved]
+            status[go[small]] = 0
+            edm_out[go[moved]] = edm[go[moved]]
+            finished[go[small]] = True
             keep[go[moved & ~small]] = True
-            live = live[keep]
-        return BatchFit(x, f, status, iters, edm_out)
+        # At the iteration limit: status 3.
+        limit = keep & (it >= self.max_iter)
+        keep &= ~limit
+        finished |= limit
+        out = PoolDone(self.tag[finished], x_out[finished], f_out[finished], status[finished],
+                       np.where(status[finished] == 0, it[finished], self.max_iter),
+                       edm_out[finished])
+        self.x = np.concatenate([x_out[keep], new_x])
+        self.f = np.concatenate([f_out[keep], new_f])
+        self.g = np.concatenate([self.g[keep], new_g])
+        self.h = np.concatenate([self.h[keep], new_h])
+        self.it = np.concatenate([self.it[keep], np.zeros(n_new, dtype=np.intp)])
+        self.point = np.concatenate([self.point[keep], new_point])
+        self.tag = np.concatenate([self.tag[keep], new_tag])
+        self.edm = np.concatenate([edm_out[keep], np.full(n_new, math.inf)])
+        return out
 
 
 @dataclass(frozen=True, eq=False)

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from cevns import __version__
-from cevns.scan.batched import BatchedModel, BatchProfiler
+from cevns.scan.batched import BatchedModel, BatchProfiler, NewtonPool
 from cevns.scan.compiled import CompiledModel
 from cevns.scan.grid import ScanGrid
 from cevns.scan.profiler import Profiler
@@ -220,8 +220,10 @@ def _compute_chunk_batched(payload: ScanPayload, index: int) -> bytes:
     """:func:`compute_chunk` with the lanes of the chunk profiled in lockstep.
 
     Each lane (a grid row) is a continuation, as in the pointwise path: its first point starts
-    from the global best fit, every later point from its neighbour's minimum. Step ``j``
-    profiles point ``j`` of every lane together on stacked arrays (:mod:`cevns.scan.batched`).
+    from the global best fit, every later point from its neighbour's minimum. The fits of
+    every lane's current point advance together, one Newton step per batch on stacked arrays
+    (:class:`~cevns.scan.batched.NewtonPool`), and a lane moves on to its next point as soon as
+    its current one (with any restarts) has converged, so no batch waits for the slowest lane.
     Guards against local minima restart a point from the global best fit and from the nominal
     nuisances (batched, keeping the lowest) at a lane's first point, after a failure and where
     the fit left its warm start's basin (a constrained nuisance moved more than :data:`JUMP`
@@ -257,53 +259,68 @@ def _compute_chunk_batched(payload: ScanPayload, index: int) -> bytes:
     status = np.zeros(k, dtype=np.intp)
     iters = np.zeros(k, dtype=np.intp)
     edm = np.zeros(k)
-    prev = np.tile(payload.best, (len(lanes), 1))
     cidx, sigma = model.constrained_index, model.constraint_sigma
     last_guard = np.full(len(lanes), -GUARD_EVERY)
+    # Every lane advances on its own: its next point starts as soon as its current point
+    # (and that point's restarts) converged, so each Newton step of the pool is a large batch
+    # instead of the whole row of lanes waiting for the slowest fit.
+    pool = NewtonPool(prof, batch, fixed)
+    entries: list[tuple[int, int, int]] = []  # per tag: (lane, step, 0 main / 1 restart)
+    main_start = np.zeros((len(lanes), model.n_params))
+    waiting = np.zeros(len(lanes), dtype=np.intp)
+    gained = np.zeros(len(lanes), dtype=bool)
     improved: list[tuple[int, int]] = []  # (lane, step) where a restart found a lower minimum
+    launch: list[tuple[int, int, int, FloatArray]] = []
 
-    def restart(run: np.ndarray, nominal: np.ndarray) -> np.ndarray:
-        """Refit the points ``run`` from the global best fit, and those where ``nominal`` also
-        from the nominal nuisances; keep the lowest; return which points improved."""
-        which_start = np.concatenate([np.zeros(run.size, dtype=np.intp),
-                                      np.ones(int(nominal.sum()), dtype=np.intp)])
-        both = np.concatenate([run, run[nominal]])
-        other = np.where(which_start[:, None] == 0, payload.best, model.init)
-        other[:, fixed] = values[both][:, fixed]
-        alt = prof.minimise(batch, other, fixed, rows=slot[both])
-        gained = np.zeros(run.size, dtype=bool)
-        place = np.concatenate([np.arange(run.size), np.nonzero(nominal)[0]])
-        for j in range(both.size):
-            i = place[j]
-            if alt.nll[j] < nll[run[i]] - 1e-9:
-                r = run[i]
-                x[r], nll[r] = alt.x[j], alt.nll[j]
-                status[r], iters[r], edm[r] = alt.status[j], alt.iterations[j], alt.edm[j]
-                gained[i] = True
-        return gained
+    def advance(lane: int, step: int) -> None:
+        if step + 1 < len(lanes[lane]):
+            launch.append((lane, step + 1, 0, x[lanes[lane][step]]))
 
-    for step in range(max(len(lane) for lane in lanes)):
-        which = np.array([i for i, lane in enumerate(lanes) if step < len(lane)])
-        rows = np.array([lanes[i][step] for i in which])
-        start = prev[which].copy()
-        start[:, fixed] = values[rows][:, fixed]
-        fit = prof.minimise(batch, start, fixed, rows=slot[rows])
-        x[rows], nll[rows] = fit.x, fit.nll
-        status[rows], iters[rows], edm[rows] = fit.status, fit.iterations, fit.edm
-        near = 2.0 * (fit.nll - payload.best_nll) < GUARD_DELTA_CHI2
-        pulls = (fit.x[:, cidx] - payload.auxiliary) / sigma
-        jumped = np.max(np.abs(fit.x[:, cidx] - start[:, cidx]) / sigma, axis=1) > JUMP
-        far = near & np.any(np.abs(pulls) > FAR_PULL, axis=1)
-        flag = ((step == 0) | (fit.status != 0) | (near & jumped)
-                | (far & (step - last_guard[which] >= GUARD_EVERY)))
-        if flag.any():
-            last_guard[which[flag]] = step
-            # The nominal start too where the fit failed, jumped or starts a lane; a pulled
-            # nuisance alone restarts from the global best fit.
-            strong = ((step == 0) | (fit.status != 0) | (near & jumped))[flag]
-            gained = restart(rows[flag], strong)
-            improved.extend((int(i), step) for i in which[flag][gained])
-        prev[which] = x[rows]
+    for lane in range(len(lanes)):
+        launch.append((lane, 0, 0, payload.best))
+    while launch or pool.size:
+        if launch:
+            rows_new = np.array([lanes[i][j] for i, j, _, _ in launch])
+            starts = np.array([v for *_, v in launch])
+            starts[:, fixed] = values[rows_new][:, fixed]
+            for (i, _j, kind, _), st in zip(launch, starts, strict=True):
+                if kind == 0:
+                    main_start[i] = st
+            pool.add(starts, slot[rows_new], np.arange(len(entries), len(entries) + len(launch)))
+            entries.extend((i, j, kind) for i, j, kind, _ in launch)
+            launch = []
+        done = pool.step()
+        for t, xv, fv, sv, iv, ev in zip(done.tag, done.x, done.nll, done.status,
+                                         done.iterations, done.edm, strict=True):
+            lane, step, kind = entries[int(t)]
+            r = lanes[lane][step]
+            if kind == 0:
+                x[r], nll[r], status[r], iters[r], edm[r] = xv, fv, sv, iv, ev
+                near = 2.0 * (fv - payload.best_nll) < GUARD_DELTA_CHI2
+                jumped = np.max(np.abs(xv[cidx] - main_start[lane][cidx]) / sigma) > JUMP
+                far = near and bool(np.any(np.abs((xv[cidx] - payload.auxiliary) / sigma)
+                                           > FAR_PULL))
+                strong = step == 0 or sv != 0 or (near and jumped)
+                if strong or (far and step - last_guard[lane] >= GUARD_EVERY):
+                    last_guard[lane] = step
+                    gained[lane] = False
+                    # The nominal start too where the fit failed, jumped or starts a lane; a
+                    # pulled nuisance alone restarts from the global best fit.
+                    launch.append((lane, step, 1, payload.best))
+                    if strong:
+                        launch.append((lane, step, 1, model.init))
+                    waiting[lane] = 2 if strong else 1
+                else:
+                    advance(lane, step)
+            else:
+                if fv < nll[r] - 1e-9:
+                    x[r], nll[r], status[r], iters[r], edm[r] = xv, fv, sv, iv, ev
+                    gained[lane] = True
+                waiting[lane] -= 1
+                if waiting[lane] == 0:
+                    if gained[lane]:
+                        improved.append((lane, step))
+                    advance(lane, step)
     # A restart that found a lower minimum: the points before it in its lane may sit in the
     # same higher minimum (their restarts were skipped); continue backwards from it while the
     # refit keeps finding lower minima.
