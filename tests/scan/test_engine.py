@@ -143,7 +143,7 @@ def test_local_cluster_leaves_the_dashboard_port_alone(synthetic: BinnedLikeliho
     distributed = pytest.importorskip("distributed")
     import socket
 
-    from cevns.scan.engine import LOCAL_SCHEDULER_OPTIONS
+    from cevns.scan.engine import LOCAL_SCHEDULER_OPTIONS, local_cluster
 
     holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
@@ -158,6 +158,12 @@ def test_local_cluster_leaves_the_dashboard_port_alone(synthetic: BinnedLikeliho
             port = cluster.scheduler.http_server.port
             assert port not in (0, 8787)
             assert cluster.scheduler.http_server.address == "127.0.0.1"
+        with local_cluster(1) as cluster, distributed.Client(cluster) as client:
+            port = cluster.scheduler.http_server.port
+            assert port not in (0, 8787)
+            # Dask's default trims freed memory at once (slow for large temporaries).
+            trim = client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
+            assert set(trim.values()) == {os.environ.get("MALLOC_TRIM_THRESHOLD_")}
         result = run_scan(synthetic, ScanGrid.from_axes([parse_axis("mu=0:3:4")]),
                           executor="dask", workers=1)
         serial = run_scan(synthetic, ScanGrid.from_axes([parse_axis("mu=0:3:4")]))
