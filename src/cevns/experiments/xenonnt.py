@@ -77,11 +77,13 @@ None reaches +23 %, and the collaboration's recasting code for the same template
 would: a recoil-energy offset of the templates of about −0.07 keVnr (+14 % per −0.05 keVnr;
 80 % of the signal lies between 0.9 and 2.1 keVnr) or yields pulled to t_ly ≈ +0.9 (t_ly = +1:
 +25 %). Neither has support in the release, so the gap is measured and documented, not
-corrected. One untested possibility remains: the efficiency templates of this release were
-made for the SR0–SR2 analysis (arXiv:2604.06002) and may carry a revised light/charge-yield or
+corrected. One untested possibility remains: the release's README says its templates were
+used in the SR0–SR2 analysis (arXiv:2604.06002); they may carry a revised light/charge-yield or
 efficiency model relative to the 2024 letter (the background templates, which reproduce the
 2024 background, do not test that). The 2024 ⁸B templates of the light-WIMP release (HDF5,
-``b8/template_XENONnT_sr*_b8_cevns_tly_*_tqy_*.h5``) would decide it; they are not read here. The collaboration's statistical model also gives the ⁸B template a 25 % signal
+``b8/template_XENONnT_sr*_b8_cevns_tly_*_tqy_*.h5``) would decide it; they are not read here.
+
+The collaboration's statistical model also gives the ⁸B template a 25 % signal
 efficiency nuisance; it is degenerate with the flux (it widens the interval, it does not move
 the best fit) and is not included here.
 
