@@ -191,3 +191,21 @@ def test_wilks_interval_of_a_one_dimensional_scan(synthetic: BinnedLikelihood) -
     assert interval.high == pytest.approx(best.value("mu") + hi, abs=2e-3)
     assert not interval.low_open and not interval.high_open
     assert np.all(result.delta_chi2 >= 0)
+
+
+def test_worker_processes_start_with_one_blas_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The process executor starts its workers with one thread per numerical library, as
+    Dask's nanny does; a value the user set is kept, and the parent's environment is restored."""
+    from cevns.scan.engine import WORKER_THREAD_ENVIRONMENT, _worker_environment
+
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.delenv("MKL_NUM_THREADS", raising=False)
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
+    with _worker_environment():
+        assert os.environ["OMP_NUM_THREADS"] == "1"
+        assert os.environ["MKL_NUM_THREADS"] == "1"
+        assert os.environ["OPENBLAS_NUM_THREADS"] == "2"
+    assert "OMP_NUM_THREADS" not in os.environ and "MKL_NUM_THREADS" not in os.environ
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "2"
+    assert set(WORKER_THREAD_ENVIRONMENT) == {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                                              "MKL_NUM_THREADS"}
