@@ -26,7 +26,7 @@ experiments (seeded, run on the scan engine's executors) give the median and the
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,30 +150,48 @@ class ToyBands:
 
 @dataclass(frozen=True, eq=False)
 class _ToyPayload:
-    """Everything the toy chunks need (picklable for the process and Dask executors): one
+    """What every toy chunk needs (picklable for the process and Dask executors): one
     compiled model, expectation and nominal vector per exposure; chunk ``i`` is exposure
     ``i // n_chunks``."""
 
     models: tuple[CompiledModel, ...]
     expected: tuple[FloatArray, ...]
     x0: tuple[FloatArray, ...]
-    mu_index: int
     toys_per_chunk: int
     n_chunks: int
     seed: int
 
+    def draws(self, index: int) -> tuple[int, Iterator[tuple[FloatArray, FloatArray]]]:
+        """The exposure of chunk ``index`` and its toys: per toy the Poisson counts of every
+        bin, then one auxiliary value per constrained nuisance (seeded from seed, exposure,
+        chunk, so a chunk draws the same toys wherever it runs)."""
+        j, c = divmod(index, self.n_chunks)
+        rng = np.random.default_rng(np.random.SeedSequence([self.seed, j, c]))
+        model, expected, x0 = self.models[j], self.expected[j], self.x0[j]
+        centre = x0[model.constrained_index]
 
-def _toy_chunk(payload: _ToyPayload, index: int) -> bytes:
-    """``(Z, σ_mu)`` of each toy of chunk ``index`` (seeded from seed, exposure, chunk)."""
-    j, c = divmod(index, payload.n_chunks)
-    rng = np.random.default_rng(np.random.SeedSequence([payload.seed, j, c]))
-    model, expected, x0 = payload.models[j], payload.expected[j], payload.x0[j]
-    base = Profiler(model, expected)
+        def toys() -> Iterator[tuple[FloatArray, FloatArray]]:
+            for _ in range(self.toys_per_chunk):
+                counts = rng.poisson(expected).astype(np.float64)
+                yield counts, rng.normal(centre, model.constraint_sigma)
+
+        return j, toys()
+
+
+@dataclass(frozen=True, eq=False)
+class _SignificanceToyPayload(_ToyPayload):
+    """Toys of the significance and the cross-section precision (index of μ)."""
+
+    mu_index: int
+
+
+def _toy_chunk(payload: _SignificanceToyPayload, index: int) -> bytes:
+    """``(Z, σ_mu)`` of each toy of chunk ``index``."""
+    j, toys = payload.draws(index)
+    model, x0 = payload.models[j], payload.x0[j]
+    base = Profiler(model, payload.expected[j])
     out = np.empty((payload.toys_per_chunk, 2))
-    cidx = model.constrained_index
-    for k in range(payload.toys_per_chunk):
-        counts = rng.poisson(expected).astype(np.float64)
-        aux = rng.normal(x0[cidx], model.constraint_sigma)
+    for k, (counts, aux) in enumerate(toys):
         prof = base.with_data(counts, aux)
         # a toy count in a bin that μ = 0 nearly empties makes intermediate Newton steps
         # overflow; the profiler's fallbacks then find the minimum, so the warning is noise
@@ -212,33 +230,22 @@ class IntervalBands:
 
 
 @dataclass(frozen=True, eq=False)
-class _IntervalToyPayload:
-    """Per exposure: compiled parametric model, expectation, nominal vector, POI scan values."""
+class _IntervalToyPayload(_ToyPayload):
+    """Toys of a model parameter's interval: its scan values per exposure, name and index."""
 
-    models: tuple[CompiledModel, ...]
-    expected: tuple[FloatArray, ...]
-    x0: tuple[FloatArray, ...]
     values: tuple[FloatArray, ...]
     poi: str
     poi_index: int
     level: float
-    toys_per_chunk: int
-    n_chunks: int
-    seed: int
 
 
 def _interval_toy_chunk(payload: _IntervalToyPayload, index: int) -> bytes:
     """``(low, high)`` of each toy's profile-likelihood interval (NaN for an open end)."""
-    j, c = divmod(index, payload.n_chunks)
-    rng = np.random.default_rng(np.random.SeedSequence([payload.seed, j, c]))
-    model, expected, x0 = payload.models[j], payload.expected[j], payload.x0[j]
-    values = payload.values[j]
+    j, toys = payload.draws(index)
+    model, x0, values = payload.models[j], payload.x0[j], payload.values[j]
     threshold = float(chi2.ppf(payload.level, 1))
-    cidx = model.constrained_index
     out = np.empty((payload.toys_per_chunk, 2))
-    for k in range(payload.toys_per_chunk):
-        counts = rng.poisson(expected).astype(np.float64)
-        aux = rng.normal(x0[cidx], model.constraint_sigma)
+    for k, (counts, aux) in enumerate(toys):
         prof = Profiler(model, counts, aux)
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
             nll = _profile_nll(model, prof, x0, payload.poi_index, payload.poi, values)
@@ -290,8 +297,8 @@ def _interval_toys(
         expected.append(nu)
         starts.append(x0)
     payload = _IntervalToyPayload(tuple(models), tuple(expected), tuple(starts),
-                                  tuple(grids), poi, index, level, chunk, n_chunks,
-                                  int(seed))
+                                  toys_per_chunk=chunk, n_chunks=n_chunks, seed=int(seed),
+                                  values=tuple(grids), poi=poi, poi_index=index, level=level)
     blobs = map_chunks(_interval_toy_chunk, payload, range(n_chunks * scale_values.size),
                        executor=executor, workers=workers, scheduler=scheduler)
     widths, uppers, opened = [], [], []
@@ -554,8 +561,9 @@ class Projection:
             starts.append(binned.init.copy())
             expected.append(binned.expected(starts[-1]))
             mu_index = binned.index(MU)
-        payload = _ToyPayload(tuple(models), tuple(expected), tuple(starts), mu_index, chunk,
-                              n_chunks, int(seed))
+        payload = _SignificanceToyPayload(tuple(models), tuple(expected), tuple(starts),
+                                          toys_per_chunk=chunk, n_chunks=n_chunks,
+                                          seed=int(seed), mu_index=mu_index)
         blobs = map_chunks(_toy_chunk, payload, range(n_chunks * values.size),
                            executor=executor, workers=workers, scheduler=scheduler)
         sig_bands, mu_bands = [], []
