@@ -154,6 +154,27 @@ def test_recoil_moments_equal_direct_sum(spin: str) -> None:
     np.testing.assert_allclose(fast, slow, rtol=1e-10, atol=0)
 
 
+@pytest.mark.parametrize(
+    ("energies", "weights", "recoil", "parameter"),
+    [
+        ([20.0, 30.0], [1.0, 1.0], [-1e-3], "recoil_energy"),
+        ([20.0, 30.0], [1.0, 1.0], [np.nan], "recoil_energy"),
+        ([20.0, np.inf], [1.0, 1.0], [1e-3], "energies"),
+        ([20.0, 30.0], [1.0, -1.0], [1e-3], "weights"),
+        ([20.0, 30.0], [1.0, np.nan], [1e-3], "weights"),
+    ],
+)
+def test_recoil_moments_reject_bad_input(
+    energies: list[float], weights: list[float], recoil: list[float], parameter: str
+) -> None:
+    """Negative or non-finite recoil energies, χ energies or weights are refused with the
+    parameter named (before, a negative weight was dropped and a negative recoil extrapolated)."""
+    iso = Isotope.parse("Cs133")
+    with pytest.raises(ValueError, match=f"^{parameter}:"):
+        chi_recoil_moments(np.array(energies), np.array(weights), np.array(recoil), iso,
+                           10.0, 30.0, 1e-20)
+
+
 def test_benchmark_y() -> None:
     """Y = ε² α_D (m_χ/m_V)⁴ with the defaults m_V = 3 m_χ, α_D = 0.5 (COHERENT, PRL 130
     (2023) 051803 benchmark)."""

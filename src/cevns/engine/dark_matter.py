@@ -116,6 +116,12 @@ def chi_recoil_moments(
     t = np.asarray(recoil_energy, dtype=float)
     if e.shape != w.shape:
         raise ValueError("weights: need one weight per χ energy")
+    if np.any(t < 0) or np.any(~np.isfinite(t)):
+        raise ValueError("recoil_energy: must be finite and >= 0 MeV")
+    if np.any(~np.isfinite(e)):
+        raise ValueError("energies: the χ total energies must be finite (MeV)")
+    if np.any(w < 0) or np.any(~np.isfinite(w)):
+        raise ValueError("weights: must be finite and >= 0")
     m = isotope.nuclear_mass
     keep = (e > chi_mass) & (w > 0)
     e, w = e[keep], w[keep]
