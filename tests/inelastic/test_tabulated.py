@@ -77,11 +77,11 @@ def test_lead_thresholds_follow_the_neutron_emission_thresholds() -> None:
 
 
 def test_stopped_pion_averages_are_finite_and_ordered() -> None:
-    """Flux averages at a πDAR source (no verified published value to compare with, see
-    the docs): ordering checks only. ²⁰⁸Pb CC (1n + 2n) 3.7 × 10⁻³⁹ cm² lies above the NaIvE
-    ¹²⁷I measurement 9.2 × 10⁻⁴⁰ (larger Z and N − Z); NC is flavour-independent within
-    neutrinos (the ν̄ column lies below the ν column at each energy); the ν_μ line (29.8 MeV) is
-    below the Michel-spectrum averages."""
+    """Flux averages at a πDAR source, ordering checks (the comparisons with published
+    averages are in ``test_published_averages``). ²⁰⁸Pb CC (1n + 2n) 3.7 × 10⁻³⁹ cm² lies
+    above the NaIvE ¹²⁷I measurement 9.2 × 10⁻⁴⁰ (larger Z and N − Z); NC is
+    flavour-independent within neutrinos (the ν̄ column lies below the ν column at each
+    energy); the ν_μ line (29.8 MeV) is below the Michel-spectrum averages."""
     pb_cc = _average("208pb-cc", Flavour.NU_E)
     assert 2e-39 < pb_cc < 6e-39
     nc = {f: _average("208pb-nc", f) for f in (Flavour.NU_MU, Flavour.NU_E, Flavour.NU_MU_BAR)}
