@@ -26,7 +26,7 @@ def _nu_e_average(name: str) -> float:
     return flux_averaged_cross_section(get_channel(name), SPECTRA[NU_E], NU_E)
 
 
-@pytest.mark.parametrize("name", ["12c-cc", "12c-nc", "40ar-cc"])
+@pytest.mark.parametrize("name", ["12c-cc", "12c-nc", "40ar-cc", "127i-cc"])
 def test_registered_channels_implement_the_protocol(name: str) -> None:
     channel = get_channel(name)
     assert isinstance(channel, Channel)

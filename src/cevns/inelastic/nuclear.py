@@ -20,11 +20,23 @@ Registered channels (names used in detector files and on the CLI):
     table at 10–50 MeV: the unquenched QRPA strength above 7 MeV and the q → 0 operators,
     not a convention (see the inelastic how-to).
 
+``127i-cc``
+    ``¹²⁷I(ν_e, e⁻)¹²⁷Xe*`` from a *schematic* strength function (the measured ¹²⁷I(p,n)
+    distribution of Palarczyk et al., Phys. Rev. C 59 (1999) 500, is not shipped): the
+    isobaric analog state with ``B(F) = N − Z = 21`` at the energy of the Coulomb
+    displacement systematics (Anderson, Wong & McClure, Phys. Rev. 138 (1965) B615) and one
+    Gamow–Teller resonance carrying 0.6 of the Ikeda sum rule ``3(N − Z)`` (the standard
+    quenching, Caurier, Poves & Zuker, arXiv:nucl-th/9401010) at ``E_IAS + 26 A^{−1/3} −
+    18.5 (N − Z)/A`` MeV (Nakayama et al., Phys. Lett. B 114 (1982) 217); parameters in
+    ``data/inelastic/127i_cc_schematic.csv``. Both levels lie above the neutron separation
+    energy of ¹²⁷Xe (7.25 MeV): the channel has no low-lying strength and predicts no
+    bound-state (0n) capture, which the (p,n) data and the LAMPF radiochemical measurement
+    show (see the inelastic how-to).
+
 Each level's neutron multiplicity comes from :mod:`cevns.inelastic.deexcitation`.
 
-¹²⁷I has no channel yet: its measured strength distribution (Palarczyk et al., Phys. Rev. C
-59 (1999) 500) is not shipped. ²⁰⁸Pb, ¹⁶O and the neutral current on ⁴⁰Ar are channels
-interpolated in published tables of the cross section (:mod:`cevns.inelastic.tabulated`).
+²⁰⁸Pb, ¹⁶O and the neutral current on ⁴⁰Ar are channels interpolated in published tables of
+the cross section (:mod:`cevns.inelastic.tabulated`).
 """
 
 from __future__ import annotations
@@ -39,6 +51,7 @@ from ..constants import (
     B12_GROUND_STATE_LOG_FT,
     C12_15MEV_LEVEL,
     ELECTRON_MASS,
+    NEUTRON_MASS,
     SUPERALLOWED_FT,
 )
 from .allowed import AllowedChargedCurrent, AllowedNeutralCurrent
@@ -48,8 +61,11 @@ from .deexcitation import atomic_mass, level_final_state
 #: Relative uncertainty quoted for what the allowed approximation leaves out, per channel.
 #: ¹²C: the momentum-transfer dependence of the Gamow–Teller form factor, which the q = 0
 #: strength ignores (LSND and E225 measured the ¹²N(g.s.) cross section to 10 %);
-#: ⁴⁰Ar: first-forbidden (spin-dipole) transitions above the measured region.
-FORBIDDEN_UNCERTAINTY = {"12c-cc": 0.2, "12c-nc": 0.2, "40ar-cc": 0.3}
+#: ⁴⁰Ar: first-forbidden (spin-dipole) transitions above the measured region;
+#: ¹²⁷I: forbidden multipoles are 0.91 times the allowed (0⁺ and 1⁺) part of the bound-state
+#: cross section in Engel, Pittel & Vogel, Phys. Rev. C 50 (1994) 1702 (g_A = 1.26: 1.472 of
+#: 3.096 in their multipole table, as reproduced by Efremenko, SNvD 2023).
+FORBIDDEN_UNCERTAINTY = {"12c-cc": 0.2, "12c-nc": 0.2, "40ar-cc": 0.3, "127i-cc": 0.9}
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -136,6 +152,48 @@ def argon40_cc() -> AllowedChargedCurrent:
     )
 
 
+@functools.cache
+def iodine127_schematic_levels() -> tuple[tuple[float, float, float], ...]:
+    """``(E_x, B(F), B(GT))`` of the schematic ¹²⁷Xe levels (MeV, no g_A): the isobaric analog
+    state and the Gamow–Teller resonance, from ``127i_cc_schematic.csv`` (see its header)."""
+    params = {r["parameter"]: float(r["value"]) for r in _read_csv("127i_cc_schematic.csv")}
+    z, a = 53, 127
+    n_minus_z = a - 2 * z
+    delta_nh = float(NEUTRON_MASS) - atomic_mass(1, 1)
+    coulomb = params["coulomb_slope"] * (z + 0.5) / a ** (1.0 / 3.0) - params["coulomb_offset"]
+    e_ias = coulomb - delta_nh - _q_value(z, a)
+    e_gtr = (e_ias + params["gt_ias_a13"] * a ** (-1.0 / 3.0)
+             - params["gt_ias_asym"] * n_minus_z / a)
+    b_gt = params["gt_quenching"] * 3.0 * n_minus_z
+    return ((e_ias, float(n_minus_z), 0.0), (e_gtr, 0.0, b_gt))
+
+
+@functools.cache
+def iodine127_cc() -> AllowedChargedCurrent:
+    """``¹²⁷I(ν_e, e⁻)¹²⁷Xe*`` from the schematic strength function (IAS and GT resonance)."""
+    rows = iodine127_schematic_levels()
+    q = _q_value(53, 127)
+    m_e = float(ELECTRON_MASS)
+    names = ("isobaric analog state", "Gamow–Teller resonance")
+    states = tuple(
+        level_final_state(f"¹²⁷Xe {name} ({lv:.2f} MeV)", q + lv - m_e, lv, 54, 127)
+        for name, (lv, _, _) in zip(names, rows, strict=True)
+    )
+    return AllowedChargedCurrent(
+        name="127i-cc",
+        target="127I",
+        z_final=54,
+        mass_number=127,
+        q_value=q,
+        excitations=tuple(r[0] for r in rows),
+        b_f=tuple(r[1] for r in rows),
+        b_gt=tuple(r[2] for r in rows),
+        final_states=states,
+        forbidden_uncertainty=FORBIDDEN_UNCERTAINTY["127i-cc"],
+    )
+
+
 register_channel("12c-cc", carbon12_cc)
 register_channel("12c-nc", carbon12_nc)
 register_channel("40ar-cc", argon40_cc)
+register_channel("127i-cc", iodine127_cc)
