@@ -14,7 +14,11 @@ from cevns.flavours import Flavour
 from cevns.inelastic import get_channel, predict_channels
 from cevns.inelastic.allowed import AllowedChargedCurrent
 from cevns.inelastic.averaging import flux_averaged_cross_section
-from cevns.inelastic.deexcitation import atomic_mass, neutron_separation_energy
+from cevns.inelastic.deexcitation import (
+    atomic_mass,
+    neutron_separation_energy,
+    two_neutron_separation_energy,
+)
 from cevns.inelastic.measurements import MEASUREMENTS, fit_normalisation
 from cevns.inelastic.nuclear import argon40_cc, iodine127_cc, iodine127_schematic_levels
 from cevns.sources.stopped_pion import stopped_pion_spectra
@@ -157,14 +161,17 @@ def test_naive_185_prediction_and_neutron_split() -> None:
     """``naive-185`` lists ``127i-cc``: one file year (1.4 MW × 5000 h) gives 219.4 ¹²⁷I(ν_e, e⁻)
     interactions on the 7.43e26 ¹²⁷I nuclei of 185 kg (pinned 1e-3). Through
     :mod:`cevns.inelastic.deexcitation` every one emits exactly one neutron (IAS at 12.8 and
-    GTR at 14.9 MeV lie between S_n = 7.25 and S_2n ≈ 17 MeV of ¹²⁷Xe): 0n/≥1n = 0/16.4 ×
-    10⁻⁴⁰ cm², where NaIvE measured 5.2 (+3.4 −3.1) and 2.2 (+3.5 −2.2): the 0n deficit is the
-    bound-state gap above, the ≥1n excess is 4σ of the measurement."""
+    GTR at 14.9 MeV lie between S_n = 7.25 and S_2n = 17.26 MeV of ¹²⁷Xe, AME masses):
+    0n/≥1n = 0/16.4 × 10⁻⁴⁰ cm², where NaIvE measured 5.2 (+3.4 −3.1) and 2.2 (+3.5 −2.2):
+    the 0n deficit is the bound-state gap above, the ≥1n excess is 4σ of the measurement."""
     det = load_detector("naive-185")
     assert "127i-cc" in det.channels
     pred = predict_channels(det, channels=["127i-cc"])["127i-cc"]
     assert pred.total == pytest.approx(219.4, rel=1e-3)
     assert pred.targets == pytest.approx(7.4325e26, rel=1e-4)
+    s_2n = two_neutron_separation_energy(54, 127)
+    assert s_2n == pytest.approx(17.26, abs=0.02)
+    assert all(neutron_separation_energy(54, 127) < e < s_2n for e in iodine127_cc().excitations)
     multiplicity = pred.neutron_multiplicity.sum(axis=0)
     assert multiplicity[0] == 0.0
     assert multiplicity[1] == pytest.approx(pred.total, rel=1e-12)
