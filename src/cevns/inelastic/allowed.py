@@ -88,6 +88,52 @@ def check_axial_coupling(g_a: float) -> float:
     return value
 
 
+def _check_nucleon_numbers(z: int, n: int) -> tuple[int, int]:
+    """``(Z, N)`` as ints if both are integers >= 0 with ``N >= Z``; a one-line ValueError."""
+    if isinstance(z, bool) or isinstance(n, bool) or int(z) != z or int(n) != n:
+        raise ValueError(f"z, n: proton and neutron numbers must be integers, got {z!r}, {n!r}")
+    zi, ni = int(z), int(n)
+    if zi < 0 or ni < zi:
+        raise ValueError(f"n: the sum rules here need 0 <= Z <= N, got Z={zi}, N={ni}")
+    return zi, ni
+
+
+def fermi_sum_rule(z: int, n: int) -> float:
+    """Total Fermi strength ``S(F⁻) = Σ_k B_k(F) = N − Z`` of a target with ``N ≥ Z``.
+
+    ``S(F⁻) − S(F⁺) = ⟨T_+ T_− − T_− T_+⟩ = 2⟨T_z⟩ = N − Z`` exactly, and ``S(F⁺) = 0`` for a
+    ground state of isospin ``T = T_z = (N − Z)/2`` (it has no ``T_z + 1`` component). Up to
+    isospin mixing the whole strength sits in the isobaric analog state: 4 for ⁴⁰Ar, 44 for
+    ²⁰⁸Pb, and 0 for an ``N = Z`` nucleus such as ¹²C or ¹⁶O, whose ``(ν_e, e⁻)`` reaction has
+    no Fermi part at all.
+
+    Raises
+    ------
+    ValueError
+        Unless ``Z`` and ``N`` are integers with ``0 <= Z <= N``.
+    """
+    zi, ni = _check_nucleon_numbers(z, n)
+    return float(ni - zi)
+
+
+def ikeda_sum_rule(z: int, n: int) -> float:
+    """Ikeda sum rule ``S(GT⁻) − S(GT⁺) = 3(N − Z)`` (bare ``B(GT)``, no ``g_A``).
+
+    Model independent (``Σ_i σ_i t_±,i`` obey the same commutator algebra as the Fermi
+    operators, with a factor 3 from the three spin components). It bounds the ``(ν_e, e⁻)``
+    Gamow–Teller strength from below, ``S(GT⁻) >= 3(N − Z)``, while charge-exchange
+    experiments find only part of it in the Gamow–Teller region (the quenching of the
+    strength): 12 for ⁴⁰Ar, 132 for ²⁰⁸Pb, 0 for ¹⁶O (where ``S(GT⁻) = S(GT⁺)``).
+
+    Raises
+    ------
+    ValueError
+        Unless ``Z`` and ``N`` are integers with ``0 <= Z <= N``.
+    """
+    zi, ni = _check_nucleon_numbers(z, n)
+    return float(3 * (ni - zi))
+
+
 def nuclear_radius(mass_number: int) -> float:
     """Uniform-sphere radius ``R = r₀ A^{1/3}`` in natural units (MeV⁻¹)."""
     radius: float = float(COULOMB_RADIUS_R0) * float(mass_number) ** (1.0 / 3.0) / float(HBAR_C)

@@ -44,7 +44,10 @@ from __future__ import annotations
 import csv
 import functools
 import io
+from collections.abc import Sequence
 from importlib import resources
+
+import numpy as np
 
 from ..constants import (
     AXIAL_COUPLING,
@@ -119,12 +122,80 @@ def carbon12_nc() -> AllowedNeutralCurrent:
     )
 
 
+def charged_current_from_levels(
+    name: str,
+    target: str,
+    z: int,
+    mass_number: int,
+    levels: Sequence[float],
+    b_f: Sequence[float],
+    b_gt: Sequence[float],
+    final_label: str,
+    forbidden_uncertainty: float = 0.0,
+) -> AllowedChargedCurrent:
+    """An allowed ``(ν_e, e⁻)`` channel from a table of final levels and their strengths.
+
+    The threshold of each level is the atomic mass difference ``M(Z+1) − M(Z)`` (AME masses)
+    plus its excitation energy, and its neutron multiplicity follows from the separation
+    energies of the final nucleus (:func:`~cevns.inelastic.deexcitation.level_final_state`).
+    ``40ar-cc`` is built this way; a measured strength table of another target (for ²⁰⁸Pb:
+    the isobaric analog state with ``B(F) = N − Z`` and the Gamow–Teller levels of a
+    charge-exchange experiment) makes a channel with no further code.
+
+    Parameters
+    ----------
+    name, target
+        Registry name and target nucleus (``"40Ar"``).
+    z, mass_number
+        Charge and mass number of the *target*.
+    levels
+        Excitation energies (MeV) of the final nucleus ``(Z+1, A)``, each ``>= 0``.
+    b_f, b_gt
+        Fermi and Gamow–Teller strengths (no ``g_A``), one per level, each ``>= 0``.
+    final_label
+        Name of the final nucleus in the final-state labels (``"⁴⁰K"``).
+    forbidden_uncertainty
+        Relative uncertainty quoted for what the allowed approximation leaves out.
+
+    Raises
+    ------
+    ValueError
+        One line, if the three sequences differ in length or are empty, or a value is not
+        finite and non-negative.
+    """
+    lv = np.asarray(levels, dtype=float)
+    f = np.asarray(b_f, dtype=float)
+    gt = np.asarray(b_gt, dtype=float)
+    if not (lv.ndim == f.ndim == gt.ndim == 1 and lv.size == f.size == gt.size and lv.size):
+        raise ValueError(f"levels: {name!r} needs one B(F) and one B(GT) per level (1-d, same "
+                         f"length > 0), got {lv.size}, {f.size}, {gt.size}")
+    for label, values in (("levels", lv), ("b_f", f), ("b_gt", gt)):
+        if not np.all(np.isfinite(values) & (values >= 0)):
+            raise ValueError(f"{label}: {name!r} needs finite values >= 0")
+    q = _q_value(z, mass_number)
+    m_e = float(ELECTRON_MASS)
+    states = tuple(
+        level_final_state(f"{final_label} {e:.3f} MeV", q + e - m_e, e, z + 1, mass_number)
+        for e in lv.tolist()
+    )
+    return AllowedChargedCurrent(
+        name=name,
+        target=target,
+        z_final=z + 1,
+        mass_number=mass_number,
+        q_value=q,
+        excitations=tuple(lv.tolist()),
+        b_f=tuple(f.tolist()),
+        b_gt=tuple(gt.tolist()),
+        final_states=states,
+        forbidden_uncertainty=forbidden_uncertainty,
+    )
+
+
 @functools.cache
 def argon40_cc() -> AllowedChargedCurrent:
     """``⁴⁰Ar(ν_e, e⁻)⁴⁰K*`` to the tabulated ⁴⁰K levels."""
     rows = _read_csv("40ar_cc_strengths.csv")
-    levels = tuple(float(r["level_MeV"]) for r in rows)
-    b_f = tuple(float(r["b_f"]) for r in rows)
     # The tabulated products g_A² B(GT) are what the sources fix: the ft values of the mirror
     # β decay determine g_A² B(GT), not B(GT), and the QRPA strengths go with the g_A = 1.23
     # of the calculation that produced them. Dividing by the free g_A² here makes the default
@@ -132,22 +203,15 @@ def argon40_cc() -> AllowedChargedCurrent:
     # them by (g_a / g_A)². Dividing by each row's own ``ga_convention`` instead would
     # re-multiply measured products by (1.2754/1.26)² and the QRPA ones by (1.2754/1.23)².
     g_a2 = float(AXIAL_COUPLING) ** 2
-    b_gt = tuple(float(r["ga2_b_gt"]) / g_a2 for r in rows)
-    q = _q_value(18, 40)
-    m_e = float(ELECTRON_MASS)
-    states = tuple(
-        level_final_state(f"⁴⁰K {lv:.3f} MeV", q + lv - m_e, lv, 19, 40) for lv in levels
-    )
-    return AllowedChargedCurrent(
+    return charged_current_from_levels(
         name="40ar-cc",
         target="40Ar",
-        z_final=19,
+        z=18,
         mass_number=40,
-        q_value=q,
-        excitations=levels,
-        b_f=b_f,
-        b_gt=b_gt,
-        final_states=states,
+        levels=[float(r["level_MeV"]) for r in rows],
+        b_f=[float(r["b_f"]) for r in rows],
+        b_gt=[float(r["ga2_b_gt"]) / g_a2 for r in rows],
+        final_label="⁴⁰K",
         forbidden_uncertainty=FORBIDDEN_UNCERTAINTY["40ar-cc"],
     )
 
