@@ -36,7 +36,10 @@ Registered channels (names used in detector files and on the CLI):
 Each level's neutron multiplicity comes from :mod:`cevns.inelastic.deexcitation`.
 
 ²⁰⁸Pb, ¹⁶O and the neutral current on ⁴⁰Ar are channels interpolated in published tables of
-the cross section (:mod:`cevns.inelastic.tabulated`).
+the cross section (:mod:`cevns.inelastic.tabulated`); no allowed channel exists for ²⁰⁸Pb or
+¹⁶O because their measured Gamow–Teller strength distributions are not shipped (their Fermi
+strengths are fixed, ``N − Z`` = 44 and 0: :func:`~cevns.inelastic.allowed.fermi_sum_rule`).
+:func:`charged_current_from_levels` makes a channel from any such level table.
 """
 
 from __future__ import annotations
