@@ -107,7 +107,10 @@ def test_published_table_thresholds_respect_the_mass_thresholds() -> None:
     [(83, 82, r"^n: the sum rules here need 0 <= Z <= N, got Z=83, N=82$"),
      (-1, 4, r"^n: the sum rules here need"),
      (8.5, 8, r"^z, n: proton and neutron numbers must be integers"),
-     (True, 8, r"^z, n: proton and neutron numbers must be integers")],
+     (True, 8, r"^z, n: proton and neutron numbers must be integers"),
+     (float("nan"), 8, r"^z, n: proton and neutron numbers must be integers"),
+     (82, float("inf"), r"^z, n: proton and neutron numbers must be integers"),
+     ("82", 126, r"^z, n: proton and neutron numbers must be integers")],
 )
 def test_sum_rule_bad_input_is_one_line(z: int, n: int, match: str) -> None:
     for rule in (fermi_sum_rule, ikeda_sum_rule):

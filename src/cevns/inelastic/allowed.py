@@ -90,9 +90,15 @@ def check_axial_coupling(g_a: float) -> float:
 
 def _check_nucleon_numbers(z: int, n: int) -> tuple[int, int]:
     """``(Z, N)`` as ints if both are integers >= 0 with ``N >= Z``; a one-line ValueError."""
-    if isinstance(z, bool) or isinstance(n, bool) or int(z) != z or int(n) != n:
-        raise ValueError(f"z, n: proton and neutron numbers must be integers, got {z!r}, {n!r}")
-    zi, ni = int(z), int(n)
+    message = f"z, n: proton and neutron numbers must be integers, got {z!r}, {n!r}"
+    if isinstance(z, bool) or isinstance(n, bool):
+        raise ValueError(message)
+    try:
+        zi, ni = int(z), int(n)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(message) from None
+    if zi != z or ni != n:
+        raise ValueError(message)
     if zi < 0 or ni < zi:
         raise ValueError(f"n: the sum rules here need 0 <= Z <= N, got Z={zi}, N={ni}")
     return zi, ni
