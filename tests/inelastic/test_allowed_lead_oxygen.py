@@ -133,3 +133,31 @@ def test_level_factory_bad_input_is_one_line(
     with pytest.raises(ValueError, match=match) as info:
         charged_current_from_levels("bad", "208Pb", 82, 208, levels, b_f, b_gt, "²⁰⁸Bi")
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("changes", "match"),
+    [({"z": 82.5}, r"^z, mass_number: the target needs integers"),
+     ({"z": True}, r"^z, mass_number: the target needs integers"),
+     ({"z": 0}, r"^z, mass_number: the target needs integers"),
+     ({"z": 200}, r"^z, mass_number: the target needs integers"),
+     ({"mass_number": 82}, r"^z, mass_number: the target needs integers"),
+     ({"mass_number": 300}, r"^z, mass_number: no atomic mass for Z=82, A=300"),
+     ({"levels": ["a"], "b_f": [0.0], "b_gt": [1.0]}, r"^levels: 'bad' needs numbers"),
+     ({"forbidden_uncertainty": -0.1}, r"^forbidden_uncertainty: must be finite and >= 0"),
+     ({"forbidden_uncertainty": float("nan")}, r"^forbidden_uncertainty: must be finite")],
+)
+def test_level_factory_bad_target_is_one_line(changes: dict[str, object], match: str) -> None:
+    """A target that is not a nucleus with known AME masses (non-integer or boolean Z, Z = 0,
+    Z + 1 beyond the periodic table, A <= Z, no mass for (Z+1, A)), a non-numeric level or a
+    negative / NaN forbidden uncertainty is a one-line ValueError naming the parameter (before,
+    some were a KeyError from the mass table, Z = True built a hydrogen channel and a NaN
+    uncertainty was accepted)."""
+    arguments: dict[str, object] = {
+        "name": "bad", "target": "208Pb", "z": 82, "mass_number": 208, "levels": [1.0],
+        "b_f": [0.0], "b_gt": [1.0], "final_label": "²⁰⁸Bi",
+    }
+    arguments.update(changes)
+    with pytest.raises(ValueError, match=match) as info:
+        charged_current_from_levels(**arguments)  # type: ignore[arg-type]
+    assert "\n" not in str(info.value)

@@ -88,6 +88,19 @@ def check_axial_coupling(g_a: float) -> float:
     return value
 
 
+def check_forbidden_uncertainty(value: float) -> float:
+    """``value`` as a float if it is finite and >= 0; a one-line ValueError otherwise."""
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        out = float("nan")
+    if not (np.isfinite(out) and out >= 0.0):
+        raise ValueError(
+            f"forbidden_uncertainty: must be finite and >= 0 (relative), got {value!r}"
+        )
+    return out
+
+
 def _check_nucleon_numbers(z: int, n: int) -> tuple[int, int]:
     """``(Z, N)`` as ints if both are integers >= 0 with ``N >= Z``; a one-line ValueError."""
     message = f"z, n: proton and neutron numbers must be integers, got {z!r}, {n!r}"
@@ -412,6 +425,7 @@ class AllowedChargedCurrent:
 
     def __post_init__(self) -> None:
         check_axial_coupling(self.g_a)
+        check_forbidden_uncertainty(self.forbidden_uncertainty)
         if self.coulomb not in COULOMB_MODES:
             raise ValueError(
                 f"coulomb: unknown mode {self.coulomb!r}; allowed: {list(COULOMB_MODES)}"
@@ -485,6 +499,7 @@ class AllowedNeutralCurrent:
 
     def __post_init__(self) -> None:
         check_axial_coupling(self.g_a)
+        check_forbidden_uncertainty(self.forbidden_uncertainty)
         n = len(self.excitations)
         if not (len(self.b_gt0) == len(self.final_states) == n and n > 0):
             raise ValueError(f"{self.name}: levels, strengths and final states differ in length")

@@ -125,6 +125,27 @@ def carbon12_nc() -> AllowedNeutralCurrent:
     )
 
 
+#: Heaviest final nucleus a level table can name (Z + 1 <= 118, the last tabulated element).
+_MAX_FINAL_Z = 118
+
+
+def _check_target(z: int, mass_number: int) -> tuple[int, int]:
+    """``(Z, A)`` as ints if they are integers with ``1 <= Z < A`` and ``Z + 1 <= 118``."""
+    message = (
+        f"z, mass_number: the target needs integers 1 <= Z < A with Z + 1 <= {_MAX_FINAL_Z}, "
+        f"got {z!r}, {mass_number!r}"
+    )
+    if isinstance(z, bool) or isinstance(mass_number, bool):
+        raise ValueError(message)
+    try:
+        zi, ai = int(z), int(mass_number)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(message) from None
+    if zi != z or ai != mass_number or not (1 <= zi < ai and zi + 1 <= _MAX_FINAL_Z):
+        raise ValueError(message)
+    return zi, ai
+
+
 def charged_current_from_levels(
     name: str,
     target: str,
@@ -163,19 +184,29 @@ def charged_current_from_levels(
     Raises
     ------
     ValueError
-        One line, if the three sequences differ in length or are empty, or a value is not
-        finite and non-negative.
+        One line, if ``z`` and ``mass_number`` are not integers with ``1 <= Z < A`` and
+        ``Z + 1 <= 118`` whose atomic masses (both nuclei) are tabulated, if the three
+        sequences are not numbers, differ in length or are empty, if a value is not finite and
+        non-negative, or if ``forbidden_uncertainty`` is not finite and non-negative.
     """
-    lv = np.asarray(levels, dtype=float)
-    f = np.asarray(b_f, dtype=float)
-    gt = np.asarray(b_gt, dtype=float)
+    z, mass_number = _check_target(z, mass_number)
+    try:
+        lv, f, gt = (np.asarray(v, dtype=float) for v in (levels, b_f, b_gt))
+    except (TypeError, ValueError):
+        raise ValueError(f"levels: {name!r} needs numbers for levels, b_f and b_gt") from None
     if not (lv.ndim == f.ndim == gt.ndim == 1 and lv.size == f.size == gt.size and lv.size):
         raise ValueError(f"levels: {name!r} needs one B(F) and one B(GT) per level (1-d, same "
                          f"length > 0), got {lv.size}, {f.size}, {gt.size}")
     for label, values in (("levels", lv), ("b_f", f), ("b_gt", gt)):
         if not np.all(np.isfinite(values) & (values >= 0)):
             raise ValueError(f"{label}: {name!r} needs finite values >= 0")
-    q = _q_value(z, mass_number)
+    try:
+        q = _q_value(z, mass_number)
+    except ValueError:
+        raise ValueError(
+            f"z, mass_number: no atomic mass for Z={z}, A={mass_number} or Z={z + 1}, "
+            f"A={mass_number} in the AME table of periodictable"
+        ) from None
     m_e = float(ELECTRON_MASS)
     states = tuple(
         level_final_state(f"{final_label} {e:.3f} MeV", q + e - m_e, e, z + 1, mass_number)
