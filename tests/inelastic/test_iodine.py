@@ -20,7 +20,12 @@ from cevns.inelastic.deexcitation import (
     two_neutron_separation_energy,
 )
 from cevns.inelastic.measurements import MEASUREMENTS, fit_normalisation
-from cevns.inelastic.nuclear import argon40_cc, iodine127_cc, iodine127_schematic_levels
+from cevns.inelastic.nuclear import (
+    argon40_cc,
+    charged_current_from_levels,
+    iodine127_cc,
+    iodine127_schematic_levels,
+)
 from cevns.sources.stopped_pion import stopped_pion_spectra
 
 SPECTRA = stopped_pion_spectra()
@@ -208,3 +213,25 @@ def test_iodine_unknown_combinations() -> None:
         get_channel("127i-nc")
     with pytest.raises(ValueError, match=r"^channels: the target .D2O. has no 127I"):
         predict_channels(load_detector("d2o"), channels=["127i-cc"])
+
+
+def test_iodine_channel_is_the_level_table_factory_of_its_schematic_levels() -> None:
+    """``127i-cc`` is ``charged_current_from_levels`` applied to the two schematic levels (one
+    code path for every allowed CC level table): thresholds, final states and cross sections
+    equal to 1e-12; a label list of the wrong length is a one-line error."""
+    rows = iodine127_schematic_levels()
+    plain = charged_current_from_levels(
+        "127i-cc", "127I", 53, 127, [r[0] for r in rows], [r[1] for r in rows],
+        [r[2] for r in rows], "¹²⁷Xe", forbidden_uncertainty=0.9,
+    )
+    channel = iodine127_cc()
+    assert channel.q_value == pytest.approx(plain.q_value, rel=1e-12)
+    energy = np.linspace(10.0, 60.0, 51)
+    np.testing.assert_allclose(channel.final_state_cross_sections(energy, NU_E),
+                               plain.final_state_cross_sections(energy, NU_E), rtol=1e-12)
+    for ours, theirs in zip(channel.final_states, plain.final_states, strict=True):
+        assert dataclasses.replace(ours, label=theirs.label) == theirs
+    assert channel.final_states[0].label == "¹²⁷Xe isobaric analog state (12.79 MeV)"
+    with pytest.raises(ValueError, match=r"^labels: 'x' needs one string per level \(2\)$"):
+        charged_current_from_levels("x", "127I", 53, 127, [1.0, 2.0], [0.0, 0.0], [1.0, 1.0],
+                                    "¹²⁷Xe", labels=["one"])

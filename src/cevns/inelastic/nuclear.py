@@ -156,6 +156,7 @@ def charged_current_from_levels(
     b_gt: Sequence[float],
     final_label: str,
     forbidden_uncertainty: float = 0.0,
+    labels: Sequence[str] | None = None,
 ) -> AllowedChargedCurrent:
     """An allowed ``(ν_e, e⁻)`` channel from a table of final levels and their strengths.
 
@@ -180,6 +181,8 @@ def charged_current_from_levels(
         Name of the final nucleus in the final-state labels (``"⁴⁰K"``).
     forbidden_uncertainty
         Relative uncertainty quoted for what the allowed approximation leaves out.
+    labels
+        One final-state label per level; default ``"<final_label> <E_x> MeV"``.
 
     Raises
     ------
@@ -187,7 +190,8 @@ def charged_current_from_levels(
         One line, if ``z`` and ``mass_number`` are not integers with ``1 <= Z < A`` and
         ``Z + 1 <= 118`` whose atomic masses (both nuclei) are tabulated, if the three
         sequences are not numbers, differ in length or are empty, if a value is not finite and
-        non-negative, or if ``forbidden_uncertainty`` is not finite and non-negative.
+        non-negative, if ``forbidden_uncertainty`` is not finite and non-negative, or if
+        ``labels`` is not one string per level.
     """
     z, mass_number = _check_target(z, mass_number)
     try:
@@ -207,10 +211,16 @@ def charged_current_from_levels(
             f"z, mass_number: no atomic mass for Z={z}, A={mass_number} or Z={z + 1}, "
             f"A={mass_number} in the AME table of periodictable"
         ) from None
+    if labels is None:
+        names = [f"{final_label} {e:.3f} MeV" for e in lv.tolist()]
+    elif len(labels) == lv.size and all(isinstance(x, str) for x in labels):
+        names = list(labels)
+    else:
+        raise ValueError(f"labels: {name!r} needs one string per level ({lv.size})")
     m_e = float(ELECTRON_MASS)
     states = tuple(
-        level_final_state(f"{final_label} {e:.3f} MeV", q + e - m_e, e, z + 1, mass_number)
-        for e in lv.tolist()
+        level_final_state(label, q + e - m_e, e, z + 1, mass_number)
+        for label, e in zip(names, lv.tolist(), strict=True)
     )
     return AllowedChargedCurrent(
         name=name,
@@ -270,24 +280,18 @@ def iodine127_schematic_levels() -> tuple[tuple[float, float, float], ...]:
 def iodine127_cc() -> AllowedChargedCurrent:
     """``¹²⁷I(ν_e, e⁻)¹²⁷Xe*`` from the schematic strength function (IAS and GT resonance)."""
     rows = iodine127_schematic_levels()
-    q = _q_value(53, 127)
-    m_e = float(ELECTRON_MASS)
     names = ("isobaric analog state", "Gamow–Teller resonance")
-    states = tuple(
-        level_final_state(f"¹²⁷Xe {name} ({lv:.2f} MeV)", q + lv - m_e, lv, 54, 127)
-        for name, (lv, _, _) in zip(names, rows, strict=True)
-    )
-    return AllowedChargedCurrent(
+    return charged_current_from_levels(
         name="127i-cc",
         target="127I",
-        z_final=54,
+        z=53,
         mass_number=127,
-        q_value=q,
-        excitations=tuple(r[0] for r in rows),
-        b_f=tuple(r[1] for r in rows),
-        b_gt=tuple(r[2] for r in rows),
-        final_states=states,
+        levels=[r[0] for r in rows],
+        b_f=[r[1] for r in rows],
+        b_gt=[r[2] for r in rows],
+        final_label="¹²⁷Xe",
         forbidden_uncertainty=FORBIDDEN_UNCERTAINTY["127i-cc"],
+        labels=[f"¹²⁷Xe {n} ({r[0]:.2f} MeV)" for n, r in zip(names, rows, strict=True)],
     )
 
 
