@@ -91,7 +91,8 @@ def test_leptophobic_gap_lies_between_the_two_published_curves(
     gives the same number of events. That α_B is 0.60, 0.67, 0.69 × the published leptophobic
     curve (arXiv:2205.12414) at m_V = 10, 30, 60 MeV, with no likelihood of ours involved; and
     ours/published (leptophobic) = ours/published (dark photon) × that factor, to 1 %. So the
-    gap is not in our flux, response or likelihood (which reproduce the dark-photon curve) but
+    gap is not in our flux, response or likelihood (which reproduce the dark-photon curve
+    within 10 % at m_V = 5–60 MeV) but
     in how the leptophobic curve was normalised relative to the dark-photon one. Bounds
     0.5–0.8: beyond the ~10 % digitisation error of each curve."""
     m_chi = mediator_mass / 3.0
