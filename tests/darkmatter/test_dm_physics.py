@@ -162,13 +162,15 @@ def test_recoil_moments_equal_direct_sum(spin: str) -> None:
         ([20.0, np.inf], [1.0, 1.0], [1e-3], "energies"),
         ([20.0, 30.0], [1.0, -1.0], [1e-3], "weights"),
         ([20.0, 30.0], [1.0, np.nan], [1e-3], "weights"),
+        ([5.0, 30.0], [1.0, 1.0], [1e-3], "energies"),
     ],
 )
 def test_recoil_moments_reject_bad_input(
     energies: list[float], weights: list[float], recoil: list[float], parameter: str
 ) -> None:
     """Negative or non-finite recoil energies, χ energies or weights are refused with the
-    parameter named (before, a negative weight was dropped and a negative recoil extrapolated)."""
+    parameter named (before, a negative weight was dropped and a negative recoil extrapolated;
+    a χ energy below m_χ = 10 MeV was dropped, where ``chi_nucleus_cross_section`` refuses it)."""
     iso = Isotope.parse("Cs133")
     with pytest.raises(ValueError, match=f"^{parameter}:"):
         chi_recoil_moments(np.array(energies), np.array(weights), np.array(recoil), iso,

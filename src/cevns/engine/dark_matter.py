@@ -109,6 +109,12 @@ def chi_recoil_moments(
     sum over χ energies reduces to three suffix sums over the energies sorted by their
     ``T_max``: ``O((n_E + n_T) log n_E)`` instead of ``n_E × n_T`` evaluations. Equal to
     summing :func:`chi_nucleus_cross_section` (tested).
+
+    Raises
+    ------
+    ValueError
+        One line naming the parameter: recoil energies not finite and ``>= 0``, χ energies
+        not finite and ``>= m_χ``, weights not finite and ``>= 0`` or not one per energy.
     """
     _check(chi_mass, mediator_mass, coupling, spin)
     e = np.asarray(energies, dtype=float).ravel()
@@ -118,8 +124,11 @@ def chi_recoil_moments(
         raise ValueError("weights: need one weight per χ energy")
     if np.any(t < 0) or np.any(~np.isfinite(t)):
         raise ValueError("recoil_energy: must be finite and >= 0 MeV")
-    if np.any(~np.isfinite(e)):
-        raise ValueError("energies: the χ total energies must be finite (MeV)")
+    # E = m_χ up to rounding is a χ at rest (the flux clips to m_χ); below that it is an error
+    if np.any(~np.isfinite(e)) or np.any(e < chi_mass * (1.0 - 1e-9)):
+        raise ValueError(
+            f"energies: the χ total energies must be finite and >= m_χ = {chi_mass} MeV"
+        )
     if np.any(w < 0) or np.any(~np.isfinite(w)):
         raise ValueError("weights: must be finite and >= 0")
     m = isotope.nuclear_mass
