@@ -101,17 +101,25 @@ def check_forbidden_uncertainty(value: float) -> float:
     return out
 
 
-def _check_nucleon_numbers(z: int, n: int) -> tuple[int, int]:
-    """``(Z, N)`` as ints if both are integers >= 0 with ``N >= Z``; a one-line ValueError."""
-    message = f"z, n: proton and neutron numbers must be integers, got {z!r}, {n!r}"
-    if isinstance(z, bool) or isinstance(n, bool):
+def check_integers(message: str, *values: float) -> tuple[int, ...]:
+    """``values`` as ints if each is an integer (``53`` or ``53.0``, not ``True``, ``"53"``,
+    NaN or ``53.5``); otherwise ``ValueError(message)``, one line."""
+    if any(isinstance(v, bool) for v in values):
         raise ValueError(message)
     try:
-        zi, ni = int(z), int(n)
+        out = tuple(int(v) for v in values)
     except (TypeError, ValueError, OverflowError):
         raise ValueError(message) from None
-    if zi != z or ni != n:
+    if any(i != v for i, v in zip(out, values, strict=True)):
         raise ValueError(message)
+    return out
+
+
+def _check_nucleon_numbers(z: int, n: int) -> tuple[int, int]:
+    """``(Z, N)`` as ints if both are integers >= 0 with ``N >= Z``; a one-line ValueError."""
+    zi, ni = check_integers(
+        f"z, n: proton and neutron numbers must be integers, got {z!r}, {n!r}", z, n
+    )
     if zi < 0 or ni < zi:
         raise ValueError(f"n: the sum rules here need 0 <= Z <= N, got Z={zi}, N={ni}")
     return zi, ni

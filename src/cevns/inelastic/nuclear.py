@@ -60,7 +60,7 @@ from ..constants import (
     NEUTRON_MASS,
     SUPERALLOWED_FT,
 )
-from .allowed import AllowedChargedCurrent, AllowedNeutralCurrent
+from .allowed import AllowedChargedCurrent, AllowedNeutralCurrent, check_integers
 from .channel import FinalState, register_channel
 from .deexcitation import atomic_mass, level_final_state
 
@@ -135,13 +135,8 @@ def _check_target(z: int, mass_number: int) -> tuple[int, int]:
         f"z, mass_number: the target needs integers 1 <= Z < A with Z + 1 <= {_MAX_FINAL_Z}, "
         f"got {z!r}, {mass_number!r}"
     )
-    if isinstance(z, bool) or isinstance(mass_number, bool):
-        raise ValueError(message)
-    try:
-        zi, ai = int(z), int(mass_number)
-    except (TypeError, ValueError, OverflowError):
-        raise ValueError(message) from None
-    if zi != z or ai != mass_number or not (1 <= zi < ai and zi + 1 <= _MAX_FINAL_Z):
+    zi, ai = check_integers(message, z, mass_number)
+    if not (1 <= zi < ai and zi + 1 <= _MAX_FINAL_Z):
         raise ValueError(message)
     return zi, ai
 
