@@ -158,9 +158,9 @@ def charged_current_from_levels(
     The threshold of each level is the atomic mass difference ``M(Z+1) − M(Z)`` (AME masses)
     plus its excitation energy, and its neutron multiplicity follows from the separation
     energies of the final nucleus (:func:`~cevns.inelastic.deexcitation.level_final_state`).
-    ``40ar-cc`` is built this way; a measured strength table of another target (for ²⁰⁸Pb:
-    the isobaric analog state with ``B(F) = N − Z`` and the Gamow–Teller levels of a
-    charge-exchange experiment) makes a channel with no further code.
+    ``40ar-cc`` and ``127i-cc`` are built this way; a measured strength table of another
+    target (for ²⁰⁸Pb: the isobaric analog state with ``B(F) = N − Z`` and the Gamow–Teller
+    levels of a charge-exchange experiment) makes a channel with no further code.
 
     Parameters
     ----------
