@@ -1,10 +1,10 @@
 """Speed of the XENONnT ⁸B CEvNS fit (target: the full three-run fit, MINOS and significance
 included, ≤ 2 s once the release is read).
 
-The naive comparison path re-folds the ⁸B recoil spectrum with the 46 × 7 × 7 efficiency
-templates at every likelihood evaluation; the model used by the fit folds once per grid point
-and interpolates. Run timed with ``make bench``; in the normal test run each benchmark executes
-once as a test.
+The naive comparison path interpolates the efficiency and neutron templates (46 energies on
+the 7 × 7 yield grid) and re-folds the ⁸B recoil spectrum at every likelihood evaluation; the
+model used by the fit folds once per grid point and interpolates the folded signals. Run
+timed with ``make bench``; in the normal test run each benchmark executes once as a test.
 """
 
 from __future__ import annotations
@@ -46,9 +46,11 @@ def test_bench_xenonnt_likelihood_evaluation(benchmark, release) -> None:  # typ
 
 
 def test_bench_xenonnt_naive_evaluation(benchmark, release) -> None:  # type: ignore[no-untyped-def]
-    """Naive path for the same likelihood value as ``test_bench_xenonnt_likelihood_evaluation``:
-    every call interpolates the efficiency and neutron templates bilinearly to (t_ly, t_qy) =
-    (0.3, −0.4) and folds the ⁸B spectrum again, instead of interpolating pre-folded signals."""
+    """Naive path for the point of ``test_bench_xenonnt_likelihood_evaluation``: every call
+    interpolates the efficiency and neutron templates bilinearly to (t_ly, t_qy) = (0.3, −0.4)
+    and folds the ⁸B spectrum again, instead of interpolating pre-folded signals. Its expected
+    counts equal the model's to 0.2 % per bin (60.39 against 60.37 events in all); the Poisson
+    sum omits the nuisance constraints, so the two values are not compared."""
     from cevns.experiments.xenonnt import YIELD_GRID, b8_recoil_rate
 
     runs = list(release.runs.values())
