@@ -3,8 +3,8 @@ level-table factory a measured strength table would go through, and what the pub
 channels (``208pb-cc``, ``208pb-nc``, ``16o-cc``) must respect whatever their forbidden content.
 
 No ``208pb-cc-allowed`` or ``16o-cc-allowed`` channel is registered: the measured Gamow–Teller
-strength distributions of ²⁰⁸Pb(p,n) / (³He,t) and ¹⁶O(p,n) could not be read in tabulated form
-(see the inelastic physics page), and none is typed from memory.
+strength distributions of ²⁰⁸Pb(p,n) / (³He,t) and ¹⁶O(p,n) are not available in tabulated
+form with their source (see the inelastic physics page).
 """
 
 from __future__ import annotations

@@ -30,8 +30,8 @@ Registered channels (names used in detector files and on the CLI):
     18.5 (N − Z)/A`` MeV (Nakayama et al., Phys. Lett. B 114 (1982) 217); parameters in
     ``data/inelastic/127i_cc_schematic.csv``. Both levels lie above the neutron separation
     energy of ¹²⁷Xe (7.25 MeV): the channel has no low-lying strength and predicts no
-    bound-state (0n) capture, which the (p,n) data and the LAMPF radiochemical measurement
-    show (see the inelastic how-to).
+    bound-state (0n) capture, whereas the (p,n) data hold low-lying strength and the LAMPF
+    radiochemical measurement sees bound ¹²⁷Xe (see the inelastic how-to).
 
 Each level's neutron multiplicity comes from :mod:`cevns.inelastic.deexcitation`.
 
