@@ -257,8 +257,22 @@ def argon40_cc() -> AllowedChargedCurrent:
 
 @functools.cache
 def iodine127_schematic_levels() -> tuple[tuple[float, float, float], ...]:
-    """``(E_x, B(F), B(GT))`` of the schematic ¹²⁷Xe levels (MeV, no g_A): the isobaric analog
-    state and the Gamow–Teller resonance, from ``127i_cc_schematic.csv`` (see its header)."""
+    """``(E_x, B(F), B(GT))`` of the schematic ¹²⁷Xe levels (MeV, no g_A).
+
+    The isobaric analog state carries ``B(F) = N − Z`` at
+    ``E_x = ΔE_C − (m_n − m_H) − Q`` with ``ΔE_C = 1.444 Z̄/A^{1/3} − 1.13`` MeV,
+    ``Z̄ = Z + ½`` (Anderson, Wong & McClure, Phys. Rev. 138 (1965) B615) and
+    ``Q = M(¹²⁷Xe) − M(¹²⁷I)`` (AME masses); the Gamow–Teller resonance carries
+    ``0.6 × 3(N − Z)`` (Ikeda sum rule, quenching of Caurier, Poves & Zuker,
+    arXiv:nucl-th/9401010) at ``E_x(IAS) + 26 A^{−1/3} − 18.5 (N − Z)/A`` MeV (Nakayama et al.,
+    Phys. Lett. B 114 (1982) 217). The coefficients are read from
+    ``data/inelastic/127i_cc_schematic.csv`` (see its header).
+
+    Returns
+    -------
+    tuple
+        ``((E_IAS, N − Z, 0), (E_GTR, 0, B(GT)))``.
+    """
     params = {r["parameter"]: float(r["value"]) for r in _read_csv("127i_cc_schematic.csv")}
     z, a = 53, 127
     n_minus_z = a - 2 * z
