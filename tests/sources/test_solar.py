@@ -19,6 +19,7 @@ from cevns.sources.solar import (
     survival_probability,
     unit_spectrum,
 )
+from cevns.wimps import neutrino_background
 
 #: Vinyoles et al., ApJ 835 (2017) 202, Table 6 (cm⁻² s⁻¹, relative 1σ): GS98 then AGSS09met.
 TABLE6 = {
@@ -146,21 +147,23 @@ def _helm(q_fm: np.ndarray, a: float) -> np.ndarray:
     return 3 * j1 / qr * np.exp(-((q_fm * s) ** 2) / 2)
 
 
-def test_b8_rate_in_xenon_against_independent_calculation() -> None:
-    """⁸B CEvNS events per tonne-year on natural xenon above 1 keVnr.
+@pytest.mark.parametrize("target,top", [("Xe", 6.0), ("Ar", 20.0)])
+def test_b8_rate_against_independent_calculation(target: str, top: float) -> None:
+    """⁸B CEvNS events per tonne-year on natural xenon and argon above 1 keVnr.
 
-    No published number could be machine-verified in this session, so the reference is an
-    independent textbook calculation in the test (Freedman tree-level cross section with
-    Q_W = N − (1 − 4 sin²θ_W) Z, Helm form factor, Winter et al. spectrum, B16-GS98 flux,
-    trapezoid rule). Agreement within 5 % (different form factors and radiative treatment).
+    The reference is an independent textbook calculation in the test (Freedman tree-level
+    cross section with Q_W = N − (1 − 4 sin²θ_W) Z, Helm form factor, Winter et al. spectrum,
+    B16-GS98 flux, trapezoid rule up to ``top`` keVnr, beyond the ⁸B endpoint recoil).
+    Agreement within 5 % (different form factors and radiative treatment). The published
+    numbers we could read are compared in the tests below.
     """
     sun = SolarSource(components=("b8",), oscillation=None)
     flux = sun.flux_at()[Flavour.NU_E]
-    xe = Target.parse("Xe")
-    nuclei_per_t = xe.nuclei_per_kg() * 1000.0
-    t = np.linspace(1.0, 6.0, 201) * u.keV
+    tg = Target.parse(target)
+    nuclei_per_t = tg.nuclei_per_kg() * 1000.0
+    t = np.linspace(1.0, top, 201) * u.keV
     ours = np.zeros_like(t)
-    for iso, n in zip(xe.isotopes, nuclei_per_t, strict=True):
+    for iso, n in zip(tg.isotopes, nuclei_per_t, strict=True):
         ours += n * recoil_spectrum(flux, iso, Flavour.NU_E, t)
     year = 365.25 * 86400.0
     ours_total = float(np.trapezoid(ours, t)) * year  # per t per yr
@@ -169,7 +172,7 @@ def test_b8_rate_in_xenon_against_independent_calculation() -> None:
     e_nu = np.linspace(0.05, 15.3, 3000)
     phi = flux.continuous(e_nu)
     ref = np.zeros_like(t)
-    for iso, n in zip(xe.isotopes, nuclei_per_t, strict=True):
+    for iso, n in zip(tg.isotopes, nuclei_per_t, strict=True):
         m = iso.nuclear_mass
         qw = iso.N - (1 - 4 * sw2) * iso.Z
         q_fm = np.sqrt(2 * m * t) / 197.327  # fm⁻¹
@@ -180,3 +183,63 @@ def test_b8_rate_in_xenon_against_independent_calculation() -> None:
     ref_total = float(np.trapezoid(ref, t)) * year
     assert 50.0 < ours_total < 200.0
     assert ours_total == pytest.approx(ref_total, rel=0.05)
+
+
+def _b8_events(target: str, threshold: float, top: float) -> float:
+    """⁸B CEvNS events per tonne-year above ``threshold`` keVnr (B16-GS98, MSW), through
+    :func:`cevns.wimps.neutrino_background`, the function of the neutrino-fog how-to."""
+    background = neutrino_background(target, threshold=threshold, max_energy=top, bins=20)
+    return float(background.rates[background.names.index("b8")].sum())
+
+
+def test_b8_rate_all_recoil_energies_against_strigari_2009() -> None:
+    """Strigari, "Neutrino coherent scattering rates at direct dark matter detectors",
+    arXiv:0903.3630, abstract (only the abstract was read): ⁸B neutrinos give "upwards of 10³
+    events per ton-year over all recoil energies for the heaviest nuclear targets".
+
+    Ours on natural xenon from 10⁻³ keVnr (the recoils below it add < 0.3 %): 997 per t·y at
+    the B16-GS98 flux. Tolerance: the abstract's one significant figure, i.e. ours must round to
+    1 × 10³ (0.95–1.5 × 10³). Caveats: the flux normalisation the paper used is not in the
+    abstract (the rate is proportional to it, see the next test), nor is "ton" defined there
+    (read as a metric tonne), nor which targets count as "the heaviest".
+    """
+    total = _b8_events("Xe", 1e-3, 10.0)
+    assert 0.95e3 <= total < 1.5e3
+    assert total == pytest.approx(997.2, rel=0.01)
+
+
+def test_b8_rate_diagnosis_flux_normalisation_and_threshold() -> None:
+    """Why published ⁸B rates above "1 keV" in xenon scatter, measured (not a comparison).
+
+    1. Flux normalisation: the rate is proportional to the ⁸B flux, so B16-AGSS09met gives
+       4.50/5.46 of the B16-GS98 rate (Vinyoles et al. 2017, Table 6; tolerance 1e-6), and any
+       published number is compared per 10⁶ cm⁻² s⁻¹: 18.7 events per t·y above 1 keVnr.
+    2. Threshold: xenon recoils from ⁸B end near 4 keVnr, so the rate above 1 keVnr (102 per
+       t·y) is 19 times that above 2 keVnr (5.3), and moving a "1 keV" threshold by 0.1 keVnr
+       changes it by 22 % (up) to 28 % (down); a threshold quoted in keVee sits at a higher
+       recoil energy and removes most of it. Argon recoils reach further: 135 per t·y above
+       1 keVnr and 69 above 2 keVnr.
+    Pinned values at 1 %.
+    """
+    xe_1 = _b8_events("Xe", 1.0, 10.0)
+    xe_11 = _b8_events("Xe", 1.1, 10.0)
+    xe_2 = _b8_events("Xe", 2.0, 10.0)
+    assert xe_1 == pytest.approx(102.08, rel=0.01)
+    assert xe_2 == pytest.approx(5.306, rel=0.01)
+    assert xe_1 / (TABLE6["b8"][0][0] / 1e6) == pytest.approx(18.70, rel=0.01)
+    assert 1.0 - xe_11 / xe_1 == pytest.approx(0.222, abs=0.01)
+    assert _b8_events("Ar", 1.0, 60.0) == pytest.approx(134.68, rel=0.01)
+    assert _b8_events("Ar", 2.0, 60.0) == pytest.approx(68.85, rel=0.01)
+
+    e = np.geomspace(1.0, 10.0, 300) * u.keV
+    xe = Target.parse("Xe")
+    per_model = {}
+    for model in ("B16-GS98", "B16-AGSS09met"):
+        flux = SolarSource(model=model, components=("b8",)).flux_at()
+        rate = np.zeros_like(e)
+        for iso, n in zip(xe.isotopes, xe.nuclei_per_kg(), strict=True):
+            for flavour, spectrum in flux.items():
+                rate += n * recoil_spectrum(spectrum, iso, flavour, e)
+        per_model[model] = float(np.trapezoid(rate, e))
+    ratio = per_model["B16-AGSS09met"] / per_model["B16-GS98"]
+    assert ratio == pytest.approx(TABLE6["b8"][1][0] / TABLE6["b8"][0][0], rel=1e-6)

@@ -112,3 +112,42 @@ def test_burst_events_against_lang_2016() -> None:
     assert above_2 == pytest.approx(574.5, rel=0.01)
     argon = sn.cevns_events("Ar", 20e3, 1.0 * u.keV, [0.0, 10.0])[0]
     assert argon == pytest.approx(152.0, rel=0.01)
+
+
+def test_burst_events_per_tonne_against_horowitz_2003() -> None:
+    """Horowitz, Coakley & McKinsey, astro-ph/0302071 ("Supernova observation via
+    neutrino-nucleus elastic scattering in the CLEAN detector"), abstract (only the abstract was
+    read): an elastic-scattering detector "could observe a few, or more, events per
+    ton for a galactic supernova at 10 kpc" (targets from ⁴He to ²⁰⁸Pb).
+
+    The statement is a lower bound; we read "a few" as at least 2. The illustrative default
+    burst gives, above 1 keVnr, 20.3 events per tonne of natural xenon and 7.6 per tonne of
+    argon (pinned at 1 %); argon's lighter nuclei take less of the coherent N² enhancement.
+    """
+    sn = _default_burst_in_time()
+    xenon = sn.cevns_events("Xe", 1e3, 1.0 * u.keV, [0.0, 10.0])[0]
+    argon = sn.cevns_events("Ar", 1e3, 1.0 * u.keV, [0.0, 10.0])[0]
+    assert xenon >= 2.0 and argon >= 2.0
+    assert xenon == pytest.approx(20.33, rel=0.01)
+    assert argon == pytest.approx(7.60, rel=0.01)
+
+
+def test_burst_events_against_pandax_4t_2024() -> None:
+    """PandaX-4T, Chinese Phys. C, doi:10.1088/1674-1137/ad3efe (arXiv:2403.06220), abstract
+    (only the abstract was read): 6.6 to 13.7 expected CEvNS events at 10 kpc over 10 s in
+    PandaX-4T, the range spanning their progenitor masses and explosion models.
+
+    Measured gap, not a match: with the ``pandax-4t`` detector file (3.7 t sensitive xenon,
+    sharp 5 keVnr threshold, both from the WIMP-search abstract it cites) the illustrative burst
+    gives 21.6 events, 1.58 times the upper end (pinned at 1 %). Diagnosis, tested here: the
+    count falls by a quarter per keVnr of threshold at 5 keVnr (5.84 → 4.46 events per tonne
+    from 5 to 6 keVnr), so the threshold and efficiency of the supernova analysis (not in
+    the abstract), the mass it used and the emission model (their own models
+    spread by a factor 13.7 / 6.6 = 2.1) each move the count by tens of per cent.
+    """
+    sn = _default_burst_in_time()
+    at_5 = sn.cevns_events("Xe", 1e3, 5.0 * u.keV, [0.0, 10.0])[0]
+    at_6 = sn.cevns_events("Xe", 1e3, 6.0 * u.keV, [0.0, 10.0])[0]
+    ours = 3.7 * at_5
+    assert ours / 13.7 == pytest.approx(1.58, rel=0.01)
+    assert 1.0 - at_6 / at_5 == pytest.approx(0.237, abs=0.01)
