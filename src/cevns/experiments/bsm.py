@@ -252,10 +252,14 @@ def upper_limit(likelihood: BinnedLikelihood, parameter: str, cl: float = 0.90) 
     parameter's lower bound); the search starts at the minimum near the bound.
 
     This is the *lowest* excluded value: the trial values grow by factors of 2 from ``10⁻⁶``
-    of the parameter's range, and the first one with ``q ≥ χ²₁(cl)`` brackets the crossing,
-    which Brent's method finds to ``10⁻⁴`` relative. Where ``q`` is not monotonic (a universal
-    Z′ or an L_μ−L_τ Z′ that reverses the sign of the weak charge allows a second band at
-    larger couplings), that band is not reported here: scan it with :func:`allowed_segments`.
+    of the parameter's range until one has ``q ≥ χ²₁(cl)``; the last two of those octaves are
+    then walked upwards again in steps of ``2^{1/8}`` (9 %) of the distance from the best fit,
+    and the first step with ``q ≥ χ²₁(cl)`` brackets the crossing, which Brent's method finds
+    to ``10⁻⁴`` relative. Where ``q`` is not monotonic (a Z′ that cancels or reverses the weak
+    charge: ``q`` rises, falls and rises again), the octave bracket can hold three crossings, or
+    jump over a narrow excluded band; the finer walk finds the first crossing whenever the
+    excluded band is wider than a step. The allowed band above such an excluded band is not
+    reported here: scan it with :func:`allowed_segments`.
     """
     model = likelihood.model
     lo, hi = model.bounds[model.index(parameter)]
@@ -269,15 +273,29 @@ def upper_limit(likelihood: BinnedLikelihood, parameter: str, cl: float = 0.90) 
                          f"{cl:.0%} CL (another minimum fits better); scan it with "
                          "allowed_segments")
     step = 1e-6 * (hi - lo)
-    prev, start = v0, near.values
+    walked: list[tuple[float, FloatArray]] = [(v0, near.values)]  # (value, profiled fit)
     while True:
         trial = min(v0 + step, hi)
-        q, values = _profiled_q(likelihood, parameter, trial, best.nll, start)
+        q, values = _profiled_q(likelihood, parameter, trial, best.nll, walked[-1][1])
         if q >= level:
             break
         if trial >= hi:
             raise ValueError(f"{parameter}: no {cl:.0%} CL upper limit below its bound {hi:g}")
-        prev, start, step = trial, values, 2.0 * step
+        walked.append((trial, values))
+        step = 2.0 * step
+    # walk the last two octaves again, finer: the first step above the level brackets the
+    # lowest crossing (an octave can hold three crossings, or skip a narrow excluded band)
+    prev, start = walked[max(len(walked) - 2, 0)]
+    for fine in v0 + (step / 4.0) * 2.0 ** (np.arange(1, 17) / 8.0):
+        if fine <= prev:
+            continue
+        if fine >= trial:
+            break
+        q, values = _profiled_q(likelihood, parameter, float(fine), best.nll, start)
+        if q >= level:
+            trial = float(fine)
+            break
+        prev, start = float(fine), values
     return float(brentq(
         lambda v: _profiled_q(likelihood, parameter, v, best.nll, start)[0] - level,
         prev, trial, rtol=1e-4, xtol=1e-12 * max(abs(trial), 1.0)))
