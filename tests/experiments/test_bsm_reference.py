@@ -24,6 +24,7 @@ from scipy.optimize import brentq
 from cevns.constants import FERMI_CONSTANT
 from cevns.experiments.analysis import Analysis
 from cevns.experiments.bsm import allowed_segments, upper_limit
+from cevns.experiments.csi2021 import build_csi_2021
 from cevns.experiments.lar2020 import build_lar_2020
 from cevns.flavours import Flavour
 from cevns.models import StandardModel
@@ -74,12 +75,12 @@ def test_heavy_zprime_limit_equals_the_nsi_limit_it_maps_onto(lar: Analysis) -> 
 
 def test_light_universal_zprime_limit_is_taken_below_the_sign_flipped_minimum(
         lar: Analysis) -> None:
-    """A 10 MeV universal Z′ on CENNS-10: MIGRAD started at the coupling's natural step ends
-    in the second minimum, where the Z′ reverses the sign of the weak charge (g ≈ 5e-5); the
-    limit is taken from the global minimum near g = 0 and is the lowest excluded coupling
+    """A 10 MeV universal Z′ on CENNS-10: MIGRAD started at the coupling's natural step alone
+    ends in the second minimum, where the Z′ reverses the sign of the weak charge (g ≈ 5e-5);
+    the limit is taken from the global minimum near g = 0 and is the lowest excluded coupling
     (2.98e-5, below the 6.8e-5 at 100 MeV: a lighter mediator is constrained more)."""
     like = lar.with_model("zprime", ["g_zp"], mass_zp=10.0).likelihood
-    flipped = fit(like, require_convergence=False)
+    flipped = fit(like, start={"g_zp": 1e-4}, require_convergence=False)
     g90 = upper_limit(like, "g_zp")
     assert g90 < 0.7 * flipped.value("g_zp")
     assert g90 == pytest.approx(2.98e-5, rel=0.02)  # our own figure, not a published one
@@ -122,6 +123,30 @@ def test_lmu_ltau_limit_on_cenns10_is_not_monotonic_in_the_mass(lar: Analysis) -
     g_light, g_heavy = upper_limit(like_light, "g_zp"), upper_limit(like_heavy, "g_zp")
     assert g_light == pytest.approx(2.00e-3, rel=0.02) and g_light > 1.7e-3
     assert g_heavy == pytest.approx(1.59e-3, rel=0.02) and g_heavy < g_light
+
+
+def test_plain_fit_of_a_light_zprime_keeps_the_global_minimum(lar: Analysis,
+                                                              csi_dir: Path) -> None:
+    """A plain ``fit()`` of a mediator coupling starts from the coupling's natural step, from
+    just above its null value and from the coupling that reverses the weak charge (where the
+    CEvNS count returns to the Standard Model's), and keeps the lowest minimum. CENNS-10 at
+    10 MeV: the minimum near g = 0 (6.5e-6), not the sign-reversed one (5.2e-5, ΔNLL = 2.56)
+    that the natural step alone reaches. CsI 2021 at 100 MeV: the sign-reversed minimum
+    (2.0e-4) is the global one, 1.15 below the one near 3.8e-5 that the step and the null
+    reach. (Our figures; tolerance 5 % on the couplings.)"""
+    lar10 = lar.with_model("zprime", ["g_zp"], mass_zp=10.0)
+    best = lar10.fit()
+    flipped = fit(lar10.likelihood, start={"g_zp": 1e-4})
+    assert best.value("g_zp") == pytest.approx(6.5e-6, rel=0.05)
+    assert flipped.value("g_zp") == pytest.approx(5.2e-5, rel=0.05)
+    assert flipped.nll - best.nll == pytest.approx(2.56, abs=0.05)
+    csi100 = build_csi_2021(csi_dir).with_model("zprime", ["g_zp"], mass_zp=100.0)
+    best = csi100.fit(minos=["g_zp"])
+    near = fit(csi100.likelihood, start={"g_zp": 1e-4})
+    assert best.value("g_zp") == pytest.approx(2.0e-4, rel=0.05)
+    assert near.value("g_zp") == pytest.approx(3.8e-5, rel=0.05)
+    assert near.nll - best.nll == pytest.approx(1.15, abs=0.05)
+    assert best.minos["g_zp"][0] < 0.0 < best.minos["g_zp"][1]
 
 
 @pytest.mark.parametrize(("name", "truth", "fixed"), [

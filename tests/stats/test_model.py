@@ -123,6 +123,8 @@ def test_bad_inputs_raise_value_errors_naming_the_field() -> None:
         Parameter("x", 0.0, (1.0, 0.0))
     with pytest.raises(ValueError, match=r"^constraint:"):
         Parameter("x", 0.0, constraint=(0.0, 0.0))
+    with pytest.raises(ValueError, match=r"^starts: parameter 'x' start 2\.0 outside bounds"):
+        Parameter("x", 0.5, (0.0, 1.0), starts=(0.1, 2.0))
     with pytest.raises(ValueError, match=r"^lo/hi:"):
         NormSys("x", -1.0, 1.1)
     with pytest.raises(ValueError, match=r"^name: unknown parameter"):
@@ -147,3 +149,15 @@ def test_combine_models_shares_only_named_parameters() -> None:
                       [Parameter("flux", 0.0, (-3.0, 3.0), (0.0, 1.0))])
     with pytest.raises(ValueError, match=r"^parameters: shared 'flux' is declared differently"):
         combine_models({"a": a, "c": bad}, shared=["flux"])
+
+
+def test_combine_models_pools_the_further_starts_of_a_shared_parameter() -> None:
+    """A shared coupling with each channel's own further fit start: both are kept, in order."""
+    from cevns.stats import combine_models
+
+    def channel(start: float) -> BinnedModel:
+        return BinnedModel([Sample("s", np.ones(2), (NormFactor("g"),))],
+                           [Parameter("g", 1.0, (0.0, 10.0), starts=(1e-5, start))])
+
+    m, _ = combine_models({"a": channel(3.0), "b": channel(4.0)}, shared=["g"])
+    assert m.parameters[0].starts == (1e-5, 3.0, 4.0)

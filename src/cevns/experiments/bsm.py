@@ -153,7 +153,10 @@ def model_parameters(
     """Free, bounded fit parameters for the POIs (start: the model's values; a nonlinear
     POI is bounded by its template grid). A coupling that enters squared (``power`` 2, a
     mediator ``g``) starts at its natural step instead of 0, where its gradient vanishes
-    and a minimiser would not move."""
+    and a minimiser would not move; and, because such a coupling can have a second minimum
+    (where it reverses the sign of the weak charge), its null value is a further start
+    (``10⁻⁶`` of its range above it): a plain :func:`~cevns.stats.fit` tries both and keeps
+    the lower minimum."""
     out = []
     values = model.values()
     for n in pois:
@@ -164,8 +167,43 @@ def model_parameters(
         start = min(max(values[n], lo), hi)
         if p.power % 2 == 0 and start == 0.0:
             start = min(p.step, hi)
-        out.append(Parameter(n, start, (lo, hi)))
+        starts: tuple[float, ...] = ()
+        if p.power % 2 == 0 and p.null == lo:
+            near_null = lo + 1e-6 * (hi - lo)
+            mirror = _mirror_point(template, n, values)
+            starts = tuple(v for v in (near_null, mirror)
+                           if v is not None and lo < v < hi and v != start)
+        out.append(Parameter(n, start, (lo, hi), starts=starts))
     return out
+
+
+def _mirror_point(template: QuadraticTemplate | InterpolatedTemplate, name: str,
+                  values: Mapping[str, float]) -> float | None:
+    """Where a coupling that first lowers the counts brings them back to their value at the
+    null (the total counts, other parameters at the template's centre): past the coupling that
+    cancels a weak charge, with the charge reversed, where a second minimum lies. ``None`` if
+    the counts only grow."""
+    if isinstance(template, InterpolatedTemplate):
+        nodes = np.asarray(template.nodes, dtype=np.float64)
+        at = values.get(template.parameter, float(nodes[0]))
+        key = np.log(nodes) - np.log(at) if template.log else nodes - at
+        node = template.templates[int(np.argmin(np.abs(key)))]
+        if not isinstance(node, QuadraticTemplate):
+            return None
+        template = node
+    if name not in template.parameters:
+        return None
+    i = template.parameters.index(name)
+    c = float(template.centre[i])
+    slope = float(np.sum(template.linear[i]))       # dC/du at u = 0 (u = w − c, w = θ^p)
+    curvature = float(np.sum(template.quadratic[i, i]))  # d²C/du²
+    if curvature <= 0.0:
+        return None
+    # C(w) − C(0) = (w)(slope − c·curvature + ½ curvature·w) in w = θ^p: its other root
+    w = 2.0 * (c * curvature - slope) / curvature
+    if w <= 0.0:
+        return None
+    return float(w ** (1.0 / template.powers[i]))
 
 
 def auto_scan(model: BinnedModel, best: FitResult, parameter: str, points: int = 49) -> FloatArray:
@@ -232,9 +270,12 @@ def _near_bound_and_global(likelihood: BinnedLikelihood,
     """``(near, best)``: a fit started just above the parameter's lower bound (the minimum of
     the basin around the null value) and the lower of that one and a fit from the model's
     start. (A light universal Z′ has a second minimum where it reverses the sign of the weak
-    charge; MIGRAD started at the coupling's natural step can end there.)"""
+    charge; MIGRAD started at the coupling's natural step can end there.) Only those two
+    starts: the parameter's further ``starts`` (the sign-reversal point, which a plain
+    :func:`~cevns.stats.fit` also tries) are not used, so ``q`` is that of the band around the
+    null value; :func:`allowed_segments` measures it from the lowest minimum in its span."""
     model = likelihood.model
-    default = fit(likelihood, require_convergence=False)
+    default = fit(likelihood, start=model.init, require_convergence=False)
     lo, hi = model.bounds[model.index(parameter)]
     if lo is None or hi is None:
         return default, default

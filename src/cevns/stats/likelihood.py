@@ -260,7 +260,10 @@ def fit(
     fixed
         Parameters held at the given values.
     start
-        Start vector (or overrides by name); defaults to the parameters' ``init``.
+        Start vector (or overrides by name). By default the fit starts from the parameters'
+        ``init`` and, where parameters declare further ``starts`` (a coupling whose likelihood
+        can have a second minimum), also from those, and keeps the lowest minimum (a converged
+        one before one that is not).
     minos
         Names of parameters for which asymmetric MINOS errors are computed.
     require_convergence
@@ -278,20 +281,12 @@ def fit(
         x0 = np.asarray(start, dtype=np.float64).copy()
         if x0.shape != model.init.shape:
             raise ValueError(f"start: need {model.init.size} values, got {x0.size}")
-    m = _minuit(likelihood, x0, fixed)
-    m.migrad()
-    m.hesse()
-    if not _healthy(m):
-        # Retry with MINUIT's careful strategy, then from the model's nominal start (both
-        # strategies): a covariance that had to be forced positive-definite means
-        # the quadratic approximation (and hence every error) is not trustworthy.
-        for restart, strategy in ((x0, 2), (model.init.copy(), 1), (model.init.copy(), 2)):
-            m = _minuit(likelihood, restart, fixed)
-            m.strategy = strategy
-            m.migrad()
-            m.hesse()
-            if _healthy(m):
-                break
+    m = _migrad(likelihood, x0, fixed)
+    if start is None:
+        for other_start in _further_starts(model, fixed):
+            other = _migrad(likelihood, other_start, fixed)
+            if (_healthy(other), -other.fval) > (_healthy(m), -m.fval):
+                m = other
     valid = _healthy(m)
     minos_errors: dict[str, tuple[float, float]] = {}
     if valid:
@@ -341,6 +336,40 @@ def fit(
     if require_convergence and not valid:
         raise ConvergenceError(f"fit did not converge: {message}", result)
     return result
+
+
+def _migrad(likelihood: BinnedLikelihood, x0: FloatArray, fixed: Mapping[str, float]) -> Minuit:
+    """MIGRAD + HESSE from ``x0``; if unhealthy, retried with MINUIT's careful strategy, then
+    from the model's nominal start (both strategies): a covariance that had to be forced
+    positive-definite means the quadratic approximation (and hence every error) is not
+    trustworthy."""
+    model = likelihood.model
+    m = _minuit(likelihood, x0, fixed)
+    m.migrad()
+    m.hesse()
+    if not _healthy(m):
+        for restart, strategy in ((x0, 2), (model.init.copy(), 1), (model.init.copy(), 2)):
+            m = _minuit(likelihood, restart, fixed)
+            m.strategy = strategy
+            m.migrad()
+            m.hesse()
+            if _healthy(m):
+                break
+    return m
+
+
+def _further_starts(model: BinnedModel, fixed: Mapping[str, float]) -> list[FloatArray]:
+    """Start vectors besides ``init``: the k-th sets every free parameter that declares a k-th
+    value in ``starts`` to it (the others at ``init``)."""
+    out = []
+    free = [(i, p) for i, p in enumerate(model.parameters) if p.starts and p.name not in fixed]
+    for k in range(max((len(p.starts) for _, p in free), default=0)):
+        x = model.init.copy()
+        for i, p in free:
+            if k < len(p.starts):
+                x[i] = p.starts[k]
+        out.append(x)
+    return out
 
 
 def _healthy(m: Minuit) -> bool:

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -80,12 +80,19 @@ class Parameter:
         ``(mean, sigma)`` of a Gaussian constraint term ``½ ((θ − mean)/sigma)²`` in the
         negative log likelihood, or ``None`` for a free parameter. ``mean`` is the auxiliary
         measurement, which toy experiments fluctuate.
+    starts
+        Further start values that :func:`~cevns.stats.fit` tries, besides ``init``, when it is
+        called without an explicit start; the lowest minimum is kept. For a parameter whose
+        likelihood can have more than one minimum, e.g. a mediator coupling that enters
+        squared: ``init`` is its natural step (at its null value the gradient vanishes) and
+        ``starts`` holds a value just above the null.
     """
 
     name: str
     init: float = 0.0
     bounds: tuple[float | None, float | None] = (None, None)
     constraint: tuple[float, float] | None = None
+    starts: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.name:
@@ -95,8 +102,10 @@ class Parameter:
         lo, hi = self.bounds
         if lo is not None and hi is not None and not lo < hi:
             raise ValueError(f"bounds: parameter {self.name!r} needs low < high, got {self.bounds}")
-        if (lo is not None and self.init < lo) or (hi is not None and self.init > hi):
-            raise ValueError(f"init: parameter {self.name!r} start {self.init} outside bounds")
+        for what, value in (("init", self.init), *(("starts", v) for v in self.starts)):
+            if not math.isfinite(value) or (lo is not None and value < lo) or (
+                    hi is not None and value > hi):
+                raise ValueError(f"{what}: parameter {self.name!r} start {value} outside bounds")
         if self.constraint is not None:
             mean, sigma = self.constraint
             if not (math.isfinite(mean) and math.isfinite(sigma) and sigma > 0):
@@ -609,7 +618,8 @@ def combine_models(
 
     Bins are concatenated (each channel flattened, in the given order); samples are renamed
     ``"<channel>/<sample>"``. Parameters named in ``shared`` are common to all channels and
-    must be declared identically in each (e.g. a common flux nuisance); every other parameter
+    must be declared identically in each (e.g. a common flux nuisance; their further fit
+    ``starts`` are pooled); every other parameter
     is renamed ``"<channel>/<name>"``. With ``shared=None`` all same-named parameters are
     shared (and must agree).
 
@@ -630,12 +640,16 @@ def combine_models(
             return name if shared is None or name in shared else f"{cname}/{name}"
 
         for p in m.parameters:
-            q = Parameter(rename(p.name), p.init, p.bounds, p.constraint)
-            if q.name in params and params[q.name] != q:
-                raise ValueError(
-                    f"parameters: shared {q.name!r} is declared differently in channel "
-                    f"{cname!r} ({q}) and before ({params[q.name]})"
-                )
+            q = replace(p, name=rename(p.name))
+            if q.name in params:
+                before = params[q.name]
+                if replace(before, starts=()) != replace(q, starts=()):
+                    raise ValueError(
+                        f"parameters: shared {q.name!r} is declared differently in channel "
+                        f"{cname!r} ({q}) and before ({before})"
+                    )
+                # further fit starts (e.g. each channel's sign-reversal point) are all kept
+                q = replace(q, starts=tuple(dict.fromkeys(before.starts + q.starts)))
             params[q.name] = q
         names = {p.name: rename(p.name) for p in m.parameters}
         for smp in m.samples:
