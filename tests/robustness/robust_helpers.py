@@ -8,18 +8,47 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import signal
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from hypothesis import HealthCheck, Phase, settings
 from typer.testing import CliRunner
 
 from cevns.cli.main import app
 
 #: Wall-clock limit of one fuzz case (seconds): a case that takes longer is a hang.
 CASE_SECONDS = float(os.environ.get("CEVNS_FUZZ_CASE_SECONDS", "20"))
+
+
+#: Examples per property: small in ``make test``, large in ``make fuzz``.
+EXAMPLES = int(os.environ.get("CEVNS_FUZZ_EXAMPLES", "15"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=not os.environ.get("CEVNS_FUZZ_RANDOM"),
+    # No shrinking: the inputs are large (100 000-character strings) and the failing case is
+    # printed as drawn; shrinking them can take minutes.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    print_blob=False,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                           HealthCheck.large_base_example, HealthCheck.function_scoped_fixture],
+)
+
+#: An error message starts with the thing it is about: ``name: ...`` or ``path:line: ...``.
+NAMED = re.compile(r"^(\S[^:\n]{0,300}|\S[^\n]{0,300}?:\d+): \S")
+
+
+def assert_named_one_line(exc: BaseException) -> str:
+    message = str(exc)
+    assert isinstance(exc, ValueError), f"{type(exc).__name__}: {message}"
+    assert "\n" not in message, message
+    assert NAMED.match(message), f"error does not start with what it is about: {message!r}"
+    assert len(message) < 2000, message[:200]
+    return message
 
 
 class CaseTimeout(AssertionError):

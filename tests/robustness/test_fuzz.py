@@ -9,50 +9,29 @@ case runs under a time limit). ``make test`` runs a bounded number of examples p
 from __future__ import annotations
 
 import json
-import os
-import re
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from mutations import damaged_lines, mutated_detector_text, quantity_text
-from robust_helpers import CaseTimeout, all_finite, assert_clean, run_cli, time_limit
+from robust_helpers import (
+    FUZZ,
+    CaseTimeout,
+    all_finite,
+    assert_clean,
+    assert_named_one_line,
+    run_cli,
+    time_limit,
+)
 
 from cevns.detectors import DetectorFileError, predict
 from cevns.detectors.schema import parse_detector
 
 # Hypothesis warns when it prints a generated 100 000-character input; the size is the point.
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
-
-#: Examples per property: small in ``make test``, large in ``make fuzz``.
-EXAMPLES = int(os.environ.get("CEVNS_FUZZ_EXAMPLES", "15"))
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=not os.environ.get("CEVNS_FUZZ_RANDOM"),
-    # No shrinking: the inputs are large (100 000-character strings) and the failing case is
-    # printed as drawn; shrinking them can take minutes.
-    phases=[Phase.explicit, Phase.reuse, Phase.generate],
-    print_blob=False,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                           HealthCheck.large_base_example, HealthCheck.function_scoped_fixture],
-)
-
-#: An error message starts with the thing it is about: ``name: ...`` or ``path:line: ...``.
-NAMED = re.compile(r"^(\S[^:\n]{0,300}|\S[^\n]{0,300}?:\d+): \S")
-
-
-def assert_named_one_line(exc: BaseException) -> str:
-    message = str(exc)
-    assert isinstance(exc, ValueError), f"{type(exc).__name__}: {message}"
-    assert "\n" not in message, message
-    assert NAMED.match(message), f"error does not start with what it is about: {message!r}"
-    assert len(message) < 2000, message[:200]
-    return message
-
 
 def assert_sane_prediction(counts: np.ndarray) -> None:
     assert np.all(np.isfinite(counts)), "prediction has NaN or inf"

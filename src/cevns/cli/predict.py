@@ -500,6 +500,10 @@ def register(app: typer.Typer) -> None:
         if CEVNS_CHANNEL not in names and inelastic is not None:
             if plot is not None:
                 raise ValueError("--plot: the figure shows CEvNS; add --channel cevns")
+            if roi:
+                raise ValueError("--roi: the window applies to the CEvNS observable; add "
+                                 "--channel cevns (the other channels take the [inelastic] "
+                                 "roi of the detector file, in MeV)")
             if output is not None:
                 if output.suffix.lower() == ".json":
                     output.write_text(to_json(channels_payload(inelastic), indent=2,

@@ -887,6 +887,44 @@ def recoil_response(
     return nodes, weights, np.moveaxis(coarse, 0, -1)
 
 
+def checked_source_and_exposure(
+    detector: Detector, source: Any, exposure: float | Exposure | None
+) -> tuple[Any, float]:
+    """The source (the detector's own if None) and the exposure in its normalisation units
+    (the detector's default if None), after checking ``detector`` is a :class:`Detector` and
+    the exposure is a number in the range of the source's unit (POT, fissions, bursts:
+    :data:`cevns.validation.RANGES`).
+
+    Raises
+    ------
+    ValueError
+        One line naming ``detector``, ``source`` or ``exposure`` and what is allowed.
+    """
+    if not isinstance(detector, Detector):
+        raise ValueError(
+            f"detector: expected a Detector (cevns.detectors.load_detector), got {shown(detector)}"
+        )
+    src = detector.source if source is None else source
+    if src is None:
+        raise ValueError(f"source: detector {detector.name!r} has no default source; pass one")
+    if exposure is None:
+        if detector.exposure is None:
+            raise ValueError(
+                f"exposure: detector {detector.name!r} has no default exposure; pass one"
+            )
+        units = detector.exposure
+    elif isinstance(exposure, Exposure):
+        units = exposure.units
+    elif isinstance(exposure, bool) or not isinstance(exposure, int | float | np.number):
+        raise ValueError(
+            f"exposure: expected a number of source units or an Exposure, got {shown(exposure)}"
+        )
+    else:
+        units = Exposure(float(exposure)).units
+    # the exposure must be in the range of what the source counts (POT, fissions, bursts)
+    return src, exposure_in_range(units, getattr(src, "normalisation_unit", None))
+
+
 def predict(
     source: SpectralSource | Mapping[Flavour, Spectrum] | None,
     detector: Detector,
@@ -923,29 +961,7 @@ def predict(
         Counts per observable bin by flavour and isotope, with recoil spectra and the
         compiled response for fast re-prediction.
     """
-    if not isinstance(detector, Detector):
-        raise ValueError(
-            f"detector: expected a Detector (cevns.detectors.load_detector), got {shown(detector)}"
-        )
-    src = detector.source if source is None else source
-    if src is None:
-        raise ValueError(f"source: detector {detector.name!r} has no default source; pass one")
-    if exposure is None:
-        if detector.exposure is None:
-            raise ValueError(
-                f"exposure: detector {detector.name!r} has no default exposure; pass one"
-            )
-        units = detector.exposure
-    elif isinstance(exposure, Exposure):
-        units = exposure.units
-    elif isinstance(exposure, bool) or not isinstance(exposure, int | float | np.number):
-        raise ValueError(
-            f"exposure: expected a number of source units or an Exposure, got {shown(exposure)}"
-        )
-    else:
-        units = Exposure(float(exposure)).units
-    # the exposure must be in the range of what the source counts (POT, fissions, bursts)
-    exposure_in_range(units, getattr(src, "normalisation_unit", None))
+    src, units = checked_source_and_exposure(detector, source, exposure)
     if model is not None:
         check = getattr(model, "check_target", None)
         if callable(check):

@@ -136,7 +136,7 @@ def register_channel(name: str, factory: Callable[[], Channel]) -> None:
     """
     key = name.strip().lower()
     if key in _REGISTRY:
-        raise ValueError(f"channel {name!r} is already registered")
+        raise ValueError(f"name: channel {name!r} is already registered")
     _REGISTRY[key] = factory
 
 
@@ -158,7 +158,7 @@ def get_channel(name: str) -> Channel:
     key = str(name).strip().lower()
     if key not in _REGISTRY:
         known = ", ".join(sorted(_REGISTRY)) or "none"
-        raise ValueError(f"unknown channel {name!r}; known channels: {known}")
+        raise ValueError(f"channel: unknown channel {name!r}; known channels: {known}")
     return _REGISTRY[key]()
 
 

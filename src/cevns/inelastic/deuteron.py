@@ -16,7 +16,8 @@ Registered channels:
 * ``"2h-nc"`` — ``ν d → ν p n`` for every flavour (threshold the deuteron binding energy,
   2.2246 MeV); one neutron per reaction.
 
-Above 170 MeV the channels raise a one-line :class:`ValueError` (no extrapolation).
+Above 170 MeV and below 0 MeV the channels raise a one-line :class:`ValueError` (no
+extrapolation).
 """
 
 from __future__ import annotations
@@ -105,9 +106,10 @@ class DeuteronChannel:
         if not np.all(np.isfinite(e)):
             raise ValueError(f"energy: channel {self.name!r} needs finite neutrino energies (MeV)")
         hi = self.energy_range[1]
-        if e.size and float(np.max(e)) > hi:
+        if e.size and (float(np.min(e)) < 0 or float(np.max(e)) > hi):
+            bad = float(np.min(e)) if float(np.min(e)) < 0 else float(np.max(e))
             raise ValueError(f"energy: channel {self.name!r} is tabulated for 0 to {hi:g} MeV "
-                             f"(Nakamura et al. 2002), got {float(np.max(e)):g} MeV")
+                             f"(Nakamura et al. 2002), got {bad:g} MeV")
         table = deuteron_table()
         grid, values = table["energy_MeV"], table[column]
         keep = (grid > q) & (values > 0)

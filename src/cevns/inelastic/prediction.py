@@ -34,11 +34,13 @@ from typing import Any
 import numpy as np
 
 from ..constants import ELECTRON_MASS
+from ..detectors.detector import MAX_EDGES_PER_AXIS
 from ..flavours import Flavour
 from ..physics.electron_scattering import ATOMIC_SHELLS
 from ..physics.targets import Target
 from ..sources.spectrum import Spectrum
 from ..types import FloatArray
+from ..validation import shown
 from .averaging import MIN_PANELS
 from .channel import Channel, Process, channel_names, get_channel
 
@@ -80,16 +82,31 @@ class InelasticSettings:
     efficiency: float = 1.0
 
     def __post_init__(self) -> None:
-        e = np.asarray(self.energy_edges, dtype=float)
+        e = _real_array(self.energy_edges, "energy_edges")
         if e.ndim != 1 or e.size < 2 or not np.all(np.isfinite(e)) or np.any(np.diff(e) <= 0) \
                 or e[0] < 0:
             raise ValueError("energy_edges: need >= 2 finite, increasing, non-negative edges (MeV)")
+        if e.size > MAX_EDGES_PER_AXIS:
+            raise ValueError(f"energy_edges: {e.size} edges; at most {MAX_EDGES_PER_AXIS} "
+                             f"are supported")
         if self.roi is not None:
-            lo, hi = self.roi
-            if not (np.isfinite(lo) and np.isfinite(hi) and 0 <= lo < hi):
-                raise ValueError(f"roi: need 0 <= low < high (MeV), got {self.roi}")
-        if not (np.isfinite(self.efficiency) and 0 <= self.efficiency <= 1):
-            raise ValueError(f"efficiency: must be in [0, 1], got {self.efficiency}")
+            window = _real_array(self.roi, "roi")
+            if window.shape != (2,) or not (np.all(np.isfinite(window))
+                                           and 0 <= window[0] < window[1]):
+                raise ValueError(f"roi: need (low, high) with 0 <= low < high (MeV), "
+                                 f"got {shown(self.roi)}")
+        eff = _real_array(self.efficiency, "efficiency", "")
+        if eff.ndim != 0 or not (np.isfinite(eff) and 0 <= eff <= 1):
+            raise ValueError(f"efficiency: must be in [0, 1], got {shown(self.efficiency)}")
+
+
+def _real_array(value: Any, name: str, unit: str = "MeV") -> FloatArray:
+    """``value`` as a float array; text, booleans and objects are a one-line error."""
+    raw = np.asarray(value)
+    if raw.dtype.kind not in "iuf":
+        in_unit = f" in {unit}" if unit else ""
+        raise ValueError(f"{name}: expected real numbers{in_unit}, got {shown(value)}")
+    return np.asarray(raw, dtype=np.float64)
 
 
 def check_channel_names(names: Sequence[str]) -> tuple[str, ...]:
@@ -101,6 +118,8 @@ def check_channel_names(names: Sequence[str]) -> tuple[str, ...]:
         One line naming the unknown channel and listing every known one (``cevns`` too).
     """
     known = (CEVNS_CHANNEL, *channel_names())
+    if isinstance(names, str):  # one name, not its characters
+        names = (names,)
     out: list[str] = []
     for name in names:
         key = str(name).strip().lower()
@@ -436,16 +455,12 @@ def predict_channels(
         Unknown channel (listing the known ones), a target without the channel's nuclide, a
         missing source or exposure.
     """
-    from ..detectors.prediction import _detector_spectra
+    from ..detectors.prediction import _detector_spectra, checked_source_and_exposure
 
-    names = check_channel_names(
-        channels if channels is not None else getattr(detector, "channels", (CEVNS_CHANNEL,)))
-    src = detector.source if source is None else source
-    if src is None:
-        raise ValueError(f"source: detector {detector.name!r} has no default source; pass one")
-    units = detector.exposure if exposure is None else float(exposure)
-    if units is None or not (np.isfinite(units) and units > 0):
-        raise ValueError(f"exposure: detector {detector.name!r} needs a positive exposure")
+    src, units = checked_source_and_exposure(detector, source, exposure)
+    names = check_channel_names(channels if channels is not None else detector.channels)
+    if settings is not None and not isinstance(settings, InelasticSettings):
+        raise ValueError(f"settings: expected InelasticSettings, got {type(settings).__name__}")
     chosen = settings or getattr(detector, "inelastic", None) or InelasticSettings()
     spectra, dilution = _detector_spectra(src, detector, None)
     scale = units * dilution
@@ -453,5 +468,11 @@ def predict_channels(
         _channel_counts(get_channel(name), spectra, scale, detector.target, detector.mass, chosen)
         for name in names if name != CEVNS_CHANNEL
     )
+    for c in results:
+        if not (np.all(np.isfinite(c.counts)) and np.all(np.isfinite(c.spectra))):
+            raise ValueError(
+                f"prediction: channel {c.channel!r} of detector {detector.name!r} gives "
+                f"non-finite expected counts; an input is outside the range the computation "
+                f"supports (cevns.validation.RANGES)")
     return InelasticPrediction(detector=detector.name, exposure=units, settings=chosen,
                                channels=results)

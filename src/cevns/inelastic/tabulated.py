@@ -39,7 +39,8 @@ Registered channels (names used in detector files and on the CLI):
 Interpolation is linear in energy between the tabulated points. The cross section is exactly
 zero at and below the last tabulated zero before the first non-zero point (the channel's
 :meth:`~TabulatedChannel.threshold`) and rises linearly from there to that point. Above the
-last point (100 MeV) the channels raise a one-line :class:`ValueError` (no extrapolation).
+last point (100 MeV) and below 0 MeV the channels raise a one-line :class:`ValueError` (no
+extrapolation).
 
 Lepton and γ energies: a table gives no excitation-energy distribution, so each final state
 carries the table's threshold for it as its ``excitation`` (the charged lepton's energy is
@@ -162,9 +163,10 @@ class TabulatedChannel:
         table = cross_section_table(self.table)
         grid = table["energy_MeV"]
         hi = float(grid[-1])
-        if e.size and float(np.max(e)) > hi:
+        if e.size and (float(np.min(e)) < 0 or float(np.max(e)) > hi):
+            bad = float(np.min(e)) if float(np.min(e)) < 0 else float(np.max(e))
             raise ValueError(f"energy: channel {self.name!r} is tabulated for 0 to {hi:g} MeV "
-                             f"({self.source}), got {float(np.max(e)):g} MeV")
+                             f"({self.source}), got {bad:g} MeV")
         out = np.zeros((*e.shape, len(self.final_states)))
         for j, column in enumerate(cols):
             if column:
