@@ -7,6 +7,8 @@ parameter it is about — never a traceback, a NaN, a silent zero or a hang.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import example, given
@@ -135,3 +137,100 @@ def test_inelastic_settings_bad_input(kwargs: dict[str, object], message: str) -
 )
 def test_cli_channel_errors(args: list[str], names: list[str]) -> None:
     assert_one_line_error(run_cli(args), *names)
+
+
+# ----------------------------------------------------------------------------- dark matter
+NUMBERS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, -1.0, 1e-300, 1e-7, 1e-6, 10.0, 134.9, 135.0, 547.0, 1e6, 1e7, 1e300]),
+    st.sampled_from(["10", True, None]),
+)
+
+
+@FUZZ
+@given(name=st.sampled_from(["dark-photon", "leptophobic"]), chi_mass=NUMBERS,
+       mediator_mass=st.one_of(st.none(), NUMBERS), coupling=st.one_of(st.none(), NUMBERS),
+       alpha_d=st.one_of(st.none(), NUMBERS),
+       decay=st.sampled_from(["on-shell", "off-shell", "virtual"]),
+       meson=st.sampled_from(["pi0", "eta", "kaon"]))
+@example(name="dark-photon", chi_mass=10.0, mediator_mass=None, coupling=1e300, alpha_d=None,
+         decay="on-shell", meson="pi0")  # was an OverflowError without a name
+@example(name="dark-photon", chi_mass=10.0, mediator_mass=None, coupling=0.0, alpha_d=None,
+         decay="on-shell", meson="pi0")  # was an empty template, then a misleading error
+@example(name="dark-photon", chi_mass=10.0, mediator_mass=None, coupling=None, alpha_d=1.7e308,
+         decay="on-shell", meson="pi0")  # was NaN counts
+@example(name="dark-photon", chi_mass=1e-300, mediator_mass=None, coupling=None, alpha_d=None,
+         decay="on-shell", meson="pi0")  # was an infinite boost
+@example(name="leptophobic", chi_mass=True, mediator_mass=None, coupling=None, alpha_d=None,
+         decay="on-shell", meson="pi0")  # a boolean was a 1 MeV mass
+def test_dark_matter_models(name: str, chi_mass: object, mediator_mass: object,
+                            coupling: object, alpha_d: object, decay: str, meson: str) -> None:
+    """A model is built with finite, positive production and coupling, or refused on one line
+    naming the parameter (m_V < 2 m_χ on shell, masses above the meson, couplings <= 0...)."""
+    from cevns.darkmatter.models import get_dark_matter_model
+    from cevns.physics.targets import Target
+
+    values: dict[str, object] = {"chi_mass": chi_mass, "decay": decay, "meson": meson}
+    if mediator_mass is not None:
+        values["mediator_mass"] = mediator_mass
+    if coupling is not None:
+        values["epsilon" if name == "dark-photon" else "alpha_b"] = coupling
+    if alpha_d is not None:
+        values["alpha_d"] = alpha_d
+    try:
+        with time_limit():
+            model = get_dark_matter_model(name, **values)
+            branching = model.production_branching()
+            couplings = [model.coupling(iso) for iso in Target.parse("CsI").isotopes]
+    except ValueError as exc:
+        assert_named_one_line(exc)
+        return
+    assert isinstance(chi_mass, float) and chi_mass > 0 and model.strength > 0
+    assert math.isfinite(branching) and branching >= 0
+    assert all(math.isfinite(c) and c > 0 for c in couplings)
+    if decay == "on-shell":
+        assert 2 * model.chi_mass < model.m_v
+
+
+def test_dark_matter_parameter_names() -> None:
+    from cevns.darkmatter.models import DarkPhoton, get_dark_matter_model
+
+    with pytest.raises(ValueError, match=r"^foo: not a parameter of 'dark-photon'; allowed: "
+                                         r"chi_mass, .*epsilon$"):
+        get_dark_matter_model("dark-photon", chi_mass=10.0, foo=1)
+    with pytest.raises(ValueError, match=r"^alpha_b: not a parameter of 'dark-photon'"):
+        DarkPhoton(10.0).with_values(alpha_b=1e-6)
+    with pytest.raises(ValueError, match=r"^chi_mass: must be a number in \[1e-06, 1e\+06\] MeV"):
+        DarkPhoton(10.0).with_values(chi_mass="x")
+    with pytest.raises(ValueError, match=r"^model: unknown dark-matter model \['x'\]"):
+        get_dark_matter_model(["x"], chi_mass=1.0)  # type: ignore[arg-type]
+    assert DarkPhoton(np.float32(10.0)).chi_mass == 10.0  # numpy numbers are numbers
+
+
+@pytest.mark.parametrize(
+    ("params", "names"),
+    [
+        (["chi_mass=abc"], ["chi_mass", "MeV"]),
+        (["chi_mass=10", "epsilon=0"], ["epsilon", "(0, 1]"]),
+        (["chi_mass=10", "epsilon=1e300"], ["epsilon", "(0, 1]"]),
+        (["chi_mass=10", "alpha_d=1e300"], ["alpha_d", "(0, 1000]"]),
+        (["chi_mass=10", "mediator_mass=15"], ["mediator_mass", "m_V > 2 m_chi"]),
+        (["chi_mass=100"], ["mediator_mass", "not below the pi0 mass"]),
+        (["chi_masses=1:2:1000000"], ["chi_masses", "N <= 200"]),  # was a hang
+        (["chi_masses=1:inf:3"], ["chi_masses"]),  # printed numpy warnings first
+        (["chi_mass=10", "foo=1"], ["foo", "allowed: chi_mass"]),
+    ],
+)
+def test_cli_dark_matter_errors(params: list[str], names: list[str]) -> None:
+    args = ["fit", "coherent-csi-2021", "--model", "dark-photon"]
+    for p in params:
+        args += ["--param", p]
+    assert_one_line_error(run_cli(args), *names)
+
+
+def test_cli_usage_errors_inside_a_command() -> None:
+    """``typer.BadParameter`` raised by a command is a usage error, not an internal error."""
+    assert_one_line_error(run_cli(["fit", "coherent-csi-2021", "--param", "x=1"]),
+                          "--param/--poi need --model")
+    assert_one_line_error(run_cli(["fit", "coherent-csi-2021", "--model", "leptophobic",
+                                   "--param", "chi_mass=10", "--poi", "alpha_b"]), "--poi")

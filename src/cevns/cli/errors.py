@@ -130,6 +130,8 @@ def reported_errors() -> Iterator[None]:
         yield
     except (typer.Exit, typer.Abort, KeyboardInterrupt, SystemExit):
         raise
+    except _click_exception():  # a usage error (typer.BadParameter): OneLineErrorGroup's
+        raise
     except BAD_INPUT as exc:
         fail(describe(exc))
     except Exception as exc:  # a bug: still one line, the traceback on request

@@ -121,6 +121,10 @@ def _with_model(
 DARK_MATTER_MODEL_NAMES = ("dark-photon", "leptophobic")
 
 
+#: Most χ masses in one ``chi_masses=LOW:HIGH:N`` scan (each is a profiled limit, ~0.3 s).
+MAX_MASS_POINTS = 200
+
+
 def _mass_grid(text: str) -> list[float]:
     """``"LOW:HIGH:N"`` → N log-spaced masses (MeV)."""
     import numpy as np
@@ -128,11 +132,11 @@ def _mass_grid(text: str) -> list[float]:
     parts = text.split(":")
     try:
         low, high, n = float(parts[0]), float(parts[1]), int(parts[2])
-        if len(parts) != 3 or not (0 < low < high) or n < 2:
+        if len(parts) != 3 or not (0 < low < high < np.inf) or not 2 <= n <= MAX_MASS_POINTS:
             raise ValueError
     except (ValueError, IndexError):
-        raise ValueError(f"chi_masses: expected LOW:HIGH:N with 0 < LOW < HIGH and N >= 2 "
-                         f"(MeV), got {text!r}") from None
+        raise ValueError(f"chi_masses: expected LOW:HIGH:N with 0 < LOW < HIGH (MeV) and "
+                         f"2 <= N <= {MAX_MASS_POINTS}, got {text!r}") from None
     return [float(m) for m in np.geomspace(low, high, n)]
 
 
@@ -153,7 +157,7 @@ def _run_dark_matter(release: Callable[[], Path], model: str, params: list[str] 
         if grid is not None and "chi_mass" in values:
             raise ValueError("chi_masses: give either chi_mass or chi_masses, not both")
         masses = _mass_grid(str(grid)) if grid is not None else (
-            [float(values.pop("chi_mass"))] if "chi_mass" in values
+            [values.pop("chi_mass")] if "chi_mass" in values
             else [float(m) for m in np.geomspace(2.0, 40.0, 12)])
         eta = values.pop("eta_per_pot", None)
         production: tuple[MesonProduction, ...] = (SNS_PI0,)
@@ -521,7 +525,8 @@ def register(app: typer.Typer) -> None:
 
         if model in DARK_MATTER_MODEL_NAMES:
             if poi:
-                raise typer.BadParameter("--poi does not apply to a dark-matter model")
+                raise ValueError("--poi: does not apply to a dark-matter model (its limit is on "
+                                 "the coupling; choose masses with --param)")
             _run_dark_matter(lambda: find_release(CSI_NAME, data), model or "", param,
                              as_json=as_json, plot=plot)
             return

@@ -29,7 +29,7 @@ Masses in MeV. Bad input raises a one-line ``ValueError`` naming the parameter a
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -58,13 +58,33 @@ DECAYS = ("on-shell", "off-shell")
 OFF_SHELL_NODES = 24
 
 
-def _positive(name: str, value: float, unit: str = "MeV") -> None:
-    if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
-        raise ValueError(f"{name}: must be finite and > 0 {unit}, got {value!r}".rstrip())
+#: Allowed masses of χ and of the mediator (MeV): far outside any accelerator search, a guard
+#: so that a typo is an error instead of an overflow (a 1e-300 MeV χ has an infinite boost).
+MASS_RANGE = (1e-6, 1e6)
+#: Largest ``alpha_d`` and ``alpha_b``: far above any perturbative coupling, a guard so that a
+#: typo is an error instead of an overflow of the χ counts (1e308 gave NaN templates).
+MAX_ALPHA = 1e3
+
+
+def _real(value: object) -> bool:
+    """A real number (numpy scalars included), not a boolean or text."""
+    return (isinstance(value, int | float | np.integer | np.floating)
+            and not isinstance(value, bool))
+
+
+def _mass(name: str, value: float) -> None:
+    lo, hi = MASS_RANGE
+    if not (_real(value) and math.isfinite(value) and lo <= value <= hi):
+        raise ValueError(f"{name}: must be a number in [{lo:g}, {hi:g}] MeV, got {value!r}")
+
+
+def _coupling(name: str, value: float, high: float) -> None:
+    if not (_real(value) and math.isfinite(value) and 0 < value <= high):
+        raise ValueError(f"{name}: must be a number in (0, {high:g}], got {value!r}")
 
 
 def _non_negative(name: str, value: float) -> None:
-    if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
+    if not (_real(value) and math.isfinite(value) and value >= 0):
         raise ValueError(f"{name}: must be finite and >= 0, got {value!r}")
 
 
@@ -85,11 +105,11 @@ class DarkMatterModel:
     label: ClassVar[str] = ""
 
     def __post_init__(self) -> None:
-        _positive("chi_mass", self.chi_mass)
+        _mass("chi_mass", self.chi_mass)
         if self.mediator_mass is None:
             object.__setattr__(self, "mediator_mass", DEFAULT_MASS_RATIO * self.chi_mass)
-        _positive("mediator_mass", self.m_v)
-        _positive("alpha_d", self.alpha_d, "")
+        _mass("mediator_mass", self.mediator_mass)  # type: ignore[arg-type]
+        _coupling("alpha_d", self.alpha_d, MAX_ALPHA)
         if self.spin not in ("scalar", "fermion"):
             raise ValueError(f"spin: must be 'scalar' or 'fermion', got {self.spin!r}")
         top = meson_mass(self.meson)
@@ -186,7 +206,12 @@ class DarkMatterModel:
 
     def with_values(self, **values: Any) -> DarkMatterModel:
         """A copy with some parameters changed (validated again)."""
+        unknown = sorted(set(values) - set(_parameter_names(type(self))))
+        if unknown:
+            raise ValueError(f"{unknown[0]}: not a parameter of {self.name!r}; allowed: "
+                             f"{', '.join(_parameter_names(type(self)))}")
         if "chi_mass" in values and "mediator_mass" not in values:
+            _mass("chi_mass", values["chi_mass"])
             ratio = self.m_v / self.chi_mass
             values["mediator_mass"] = ratio * float(values["chi_mass"])
         return replace(self, **values)
@@ -198,7 +223,8 @@ class DarkMatterModel:
 
 @dataclass(frozen=True)
 class DarkPhoton(DarkMatterModel):
-    """Kinetically mixed dark photon with χ (``epsilon`` >= 0)."""
+    """Kinetically mixed dark photon with χ (``0 < epsilon <= 1``: a mixing; zero would give
+    no χ and no reference for a limit)."""
 
     epsilon: float = 1e-4
 
@@ -207,7 +233,7 @@ class DarkPhoton(DarkMatterModel):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        _non_negative("epsilon", self.epsilon)
+        _coupling("epsilon", self.epsilon, 1.0)
 
     def vector_branching(self, vector_mass: FloatArray, meson: str) -> FloatArray:
         return dark_photon_branching(vector_mass, self.epsilon, meson)
@@ -237,7 +263,8 @@ class DarkPhoton(DarkMatterModel):
 
 @dataclass(frozen=True)
 class Leptophobic(DarkMatterModel):
-    """Baryonic (leptophobic) vector coupled to quarks with ``alpha_b`` >= 0."""
+    """Baryonic (leptophobic) vector coupled to quarks with ``0 < alpha_b <=``
+    :data:`MAX_ALPHA`."""
 
     alpha_b: float = 1e-6
 
@@ -249,7 +276,7 @@ class Leptophobic(DarkMatterModel):
             raise ValueError(f"meson: the leptophobic portal is implemented for 'pi0' only, "
                              f"got {self.meson!r}")
         super().__post_init__()
-        _non_negative("alpha_b", self.alpha_b)
+        _coupling("alpha_b", self.alpha_b, MAX_ALPHA)
 
     def vector_branching(self, vector_mass: FloatArray, meson: str) -> FloatArray:
         return baryonic_branching(vector_mass, self.alpha_b, meson)
@@ -275,13 +302,19 @@ DARK_MATTER_MODELS: dict[str, type[DarkMatterModel]] = {
 
 def get_dark_matter_model(name: str, **values: Any) -> DarkMatterModel:
     """``get_dark_matter_model("dark-photon", chi_mass=10.0, epsilon=1e-4)``."""
-    if name not in DARK_MATTER_MODELS:
+    if not isinstance(name, str) or name not in DARK_MATTER_MODELS:
         raise ValueError(f"model: unknown dark-matter model {name!r}; allowed: "
                          f"{', '.join(DARK_MATTER_MODELS)}")
     if "chi_mass" not in values:
         raise ValueError("chi_mass: a dark-matter model needs chi_mass (MeV)")
-    try:
-        return DARK_MATTER_MODELS[name](**values)
-    except TypeError as err:
-        allowed = [f for f in DARK_MATTER_MODELS[name].__dataclass_fields__]
-        raise ValueError(f"model: {err}; parameters of {name!r}: {', '.join(allowed)}") from None
+    cls = DARK_MATTER_MODELS[name]
+    unknown = sorted(set(values) - set(_parameter_names(cls)))
+    if unknown:
+        raise ValueError(f"{unknown[0]}: not a parameter of {name!r}; allowed: "
+                         f"{', '.join(_parameter_names(cls))}")
+    return cls(**values)
+
+
+def _parameter_names(cls: type[DarkMatterModel]) -> tuple[str, ...]:
+    """The constructor parameters of a model class (not its class-level name and label)."""
+    return tuple(f.name for f in fields(cls))
