@@ -194,8 +194,8 @@ def test_benchmark_y() -> None:
          r"^mediator_mass: on-shell V -> chi chi needs m_V > 2 m_chi"),
         ({"chi_mass": 50.0}, r"^mediator_mass: 150 MeV is not below the pi0 mass"),
         ({"chi_mass": -1.0}, r"^chi_mass: must be a number in \[1e-06, 1e\+06\] MeV"),
-        ({"chi_mass": 10.0, "epsilon": -1e-4}, r"^epsilon: must be a number in \(0, 1\]"),
-        ({"chi_mass": 10.0, "alpha_d": -0.5}, r"^alpha_d: must be a number in \(0, 1000\]"),
+        ({"chi_mass": 10.0, "epsilon": -1e-4}, r"^epsilon: must be a number in \[1e-12, 1\]"),
+        ({"chi_mass": 10.0, "alpha_d": -0.5}, r"^alpha_d: must be a number in \[1e-20, 1000\]"),
         ({"chi_mass": 10.0, "spin": "vector"}, r"^spin: must be 'scalar' or 'fermion'"),
     ],
 )
@@ -208,7 +208,7 @@ def test_bad_input(kwargs: dict[str, object], message: str) -> None:
 
 def test_bad_input_leptophobic_and_registry() -> None:
     """Negative baryonic coupling, unknown model names and missing masses are named."""
-    with pytest.raises(ValueError, match=r"^alpha_b: must be a number in \(0, 1000\]"):
+    with pytest.raises(ValueError, match=r"^alpha_b: must be a number in \[1e-20, 1000\]"):
         Leptophobic(10.0, alpha_b=-1e-6)
     with pytest.raises(ValueError, match=r"^model: unknown dark-matter model 'axion'"):
         get_dark_matter_model("axion", chi_mass=1.0)

@@ -61,9 +61,13 @@ OFF_SHELL_NODES = 24
 #: Allowed masses of χ and of the mediator (MeV): far outside any accelerator search, a guard
 #: so that a typo is an error instead of an overflow (a 1e-300 MeV χ has an infinite boost).
 MASS_RANGE = (1e-6, 1e6)
-#: Largest ``alpha_d`` and ``alpha_b``: far above any perturbative coupling, a guard so that a
-#: typo is an error instead of an overflow of the χ counts (1e308 gave NaN templates).
-MAX_ALPHA = 1e3
+#: Allowed ``alpha_d`` and ``alpha_b``: far outside any model of interest, a guard so that a
+#: typo is an error instead of an overflow (1e308 gave NaN templates) or an underflow of the χ
+#: counts to a silent zero (1e-300).
+ALPHA_RANGE = (1e-20, 1e3)
+#: Allowed kinetic mixing ``epsilon``: at most 1 (a mixing); the lower end only guards the
+#: counts, which go as ``epsilon**4``, against underflow to zero.
+EPSILON_RANGE = (1e-12, 1.0)
 
 
 def _real(value: object) -> bool:
@@ -78,9 +82,10 @@ def _mass(name: str, value: float) -> None:
         raise ValueError(f"{name}: must be a number in [{lo:g}, {hi:g}] MeV, got {value!r}")
 
 
-def _coupling(name: str, value: float, high: float) -> None:
-    if not (_real(value) and math.isfinite(value) and 0 < value <= high):
-        raise ValueError(f"{name}: must be a number in (0, {high:g}], got {value!r}")
+def _coupling(name: str, value: float, allowed: tuple[float, float]) -> None:
+    lo, hi = allowed
+    if not (_real(value) and math.isfinite(value) and lo <= value <= hi):
+        raise ValueError(f"{name}: must be a number in [{lo:g}, {hi:g}], got {value!r}")
 
 
 def _non_negative(name: str, value: float) -> None:
@@ -109,7 +114,7 @@ class DarkMatterModel:
         if self.mediator_mass is None:
             object.__setattr__(self, "mediator_mass", DEFAULT_MASS_RATIO * self.chi_mass)
         _mass("mediator_mass", self.mediator_mass)  # type: ignore[arg-type]
-        _coupling("alpha_d", self.alpha_d, MAX_ALPHA)
+        _coupling("alpha_d", self.alpha_d, ALPHA_RANGE)
         if self.spin not in ("scalar", "fermion"):
             raise ValueError(f"spin: must be 'scalar' or 'fermion', got {self.spin!r}")
         top = meson_mass(self.meson)
@@ -223,8 +228,8 @@ class DarkMatterModel:
 
 @dataclass(frozen=True)
 class DarkPhoton(DarkMatterModel):
-    """Kinetically mixed dark photon with χ (``0 < epsilon <= 1``: a mixing; zero would give
-    no χ and no reference for a limit)."""
+    """Kinetically mixed dark photon with χ (``epsilon`` in :data:`EPSILON_RANGE`: at most 1, a
+    mixing; zero would give no χ and no reference for a limit)."""
 
     epsilon: float = 1e-4
 
@@ -233,7 +238,7 @@ class DarkPhoton(DarkMatterModel):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        _coupling("epsilon", self.epsilon, 1.0)
+        _coupling("epsilon", self.epsilon, EPSILON_RANGE)
 
     def vector_branching(self, vector_mass: FloatArray, meson: str) -> FloatArray:
         return dark_photon_branching(vector_mass, self.epsilon, meson)
@@ -263,8 +268,8 @@ class DarkPhoton(DarkMatterModel):
 
 @dataclass(frozen=True)
 class Leptophobic(DarkMatterModel):
-    """Baryonic (leptophobic) vector coupled to quarks with ``0 < alpha_b <=``
-    :data:`MAX_ALPHA`."""
+    """Baryonic (leptophobic) vector coupled to quarks with ``alpha_b`` in
+    :data:`ALPHA_RANGE`."""
 
     alpha_b: float = 1e-6
 
@@ -276,7 +281,7 @@ class Leptophobic(DarkMatterModel):
             raise ValueError(f"meson: the leptophobic portal is implemented for 'pi0' only, "
                              f"got {self.meson!r}")
         super().__post_init__()
-        _coupling("alpha_b", self.alpha_b, MAX_ALPHA)
+        _coupling("alpha_b", self.alpha_b, ALPHA_RANGE)
 
     def vector_branching(self, vector_mass: FloatArray, meson: str) -> FloatArray:
         return baryonic_branching(vector_mass, self.alpha_b, meson)

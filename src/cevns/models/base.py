@@ -108,6 +108,8 @@ class ModelParameter:
     def check(self, value: object) -> float:
         """``value`` as a float if finite and inside the bounds, else a one-line ValueError."""
         try:
+            if isinstance(value, bool | str | bytes):  # no True as 1, no text as a number
+                raise TypeError(type(value))
             v = float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             raise ValueError(f"{self.name}: must be a number, got {value!r}") from None

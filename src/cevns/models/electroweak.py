@@ -114,11 +114,21 @@ class NeutronRadius(NewPhysics):
     summary: ClassVar[str] = "neutron rms radius of the target nuclei (Helm, SF or KN)"
 
     def __post_init__(self) -> None:
-        if not self.isotopes:
-            raise ValueError("isotopes: a neutron-radius model needs at least one isotope")
-        symbols = tuple(Isotope.parse(s).symbol for s in self.isotopes)
+        isotopes: object = self.isotopes
+        if isinstance(isotopes, str):  # "Cs133, I127", not its characters
+            isotopes = tuple(s.strip() for s in isotopes.split(","))
+        if not (isinstance(isotopes, tuple | list) and isotopes
+                and all(isinstance(s, str) for s in isotopes)):
+            raise ValueError(f"isotopes: a neutron-radius model needs a list of isotope names "
+                             f"(e.g. 'Cs133, I127'), got {isotopes!r}")
+        if not isinstance(self.shared, bool):
+            raise ValueError(f"shared: must be true or false, got {self.shared!r}")
+        if not (isinstance(self.name, str) and self.name.isidentifier()):
+            raise ValueError(f"name: the parameter name must be a word such as 'r_n', "
+                             f"got {self.name!r}")
+        symbols = tuple(Isotope.parse(s).symbol for s in isotopes)
         object.__setattr__(self, "isotopes", symbols)
-        if self.form_factor not in FORM_FACTOR_FAMILIES:
+        if not isinstance(self.form_factor, str) or self.form_factor not in FORM_FACTOR_FAMILIES:
             raise ValueError(f"form_factor: unknown family {self.form_factor!r}; "
                              f"allowed: {sorted(FORM_FACTOR_FAMILIES)}")
         params = self.parameters

@@ -70,7 +70,7 @@ def _build(cls: type[NewPhysics], options: dict[str, Any]) -> NewPhysics:
     return cls(**opts)
 
 
-def get_model(name: str, **params: Any) -> NewPhysics:
+def get_model(name: str, /, **params: Any) -> NewPhysics:
     """The model ``name`` (``"a+b"`` composes) with options and parameter values set.
 
     Raises a one-line ValueError for an unknown model, option or parameter, or a value outside

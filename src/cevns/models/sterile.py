@@ -68,7 +68,9 @@ class Sterile3p1(NewPhysics):
         if self.ue4_sq + self.umu4_sq > 1.0:
             raise ValueError(f"ue4_sq: |U_e4|² + |U_μ4|² = {self.ue4_sq + self.umu4_sq:g} "
                              "exceeds 1; allowed range [0, 1] for the sum")
-        if not (np.isfinite(self.baseline_width) and self.baseline_width >= 0):
+        width: object = self.baseline_width
+        if isinstance(width, bool) or not isinstance(width, int | float | np.number) \
+                or not (np.isfinite(width) and width >= 0):
             raise ValueError(f"baseline_width: must be finite and >= 0 cm, got "
                              f"{self.baseline_width!r}")
 
