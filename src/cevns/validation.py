@@ -40,6 +40,37 @@ def non_negative_array(value: ArrayLike, name: str, unit: str = "MeV") -> NDArra
     return arr
 
 
+def array_in_range(value: ArrayLike, name: str, unit: str, low: float, high: float, *,
+                   min_size: int = 1, ndim: int = 1, strict_low: bool = False
+                   ) -> NDArray[np.float64]:
+    """``value`` as a float array (a scalar becomes 1-D) after checking its type, shape and
+    that every element lies in ``[low, high]`` (``(low, high]`` with ``strict_low``).
+
+    Raises
+    ------
+    ValueError
+        One line naming ``name``, the allowed range in ``unit`` and, for too few values,
+        ``min_size``.
+    """
+    try:
+        raw = np.asarray(value)
+        if raw.dtype.kind not in "iuf":  # no text, bytes, booleans or objects as numbers
+            raise TypeError(raw.dtype)
+        arr = np.atleast_1d(raw.astype(float))
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: expected real numbers in {unit}, got {shown(value)}") from None
+    opening = "(" if strict_low else "["
+    allowed = f"allowed range {opening}{low:g}, {high:g}] {unit}".rstrip()
+    if arr.ndim != ndim:
+        raise ValueError(f"{name}: expected a {ndim}-D array, got shape {arr.shape}")
+    if arr.size < min_size:
+        raise ValueError(f"{name}: need at least {min_size} value(s), got {arr.size}")
+    bad = ~np.isfinite(arr) | (arr > high) | ((arr <= low) if strict_low else (arr < low))
+    if np.any(bad):
+        raise ValueError(f"{name}: {float(arr[bad].flat[0])!r} is outside the {allowed}")
+    return np.asarray(arr, dtype=np.float64)
+
+
 def positive_scalar(value: float, name: str, unit: str) -> float:
     """Return ``value`` as a float after checking it is finite and > 0."""
     try:

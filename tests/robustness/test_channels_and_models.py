@@ -314,3 +314,79 @@ def test_cli_bsm_model_errors(args: list[str], names: list[str]) -> None:
 def test_cli_axial_term_on_a_spin_zero_target() -> None:
     out = run_cli(["fit", "coherent-lar-2020", "--model", "axial-nsi", "--param", "eps_uA_ee=0.5"])
     assert_one_line_error(out, "eps_uA_ee", "spin zero")
+
+
+# ----------------------------------------------------------------------------- WIMPs
+WIMP_NUMBERS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, -1.0, 1e-300, 1e-6, 5.0, 100.0, 1e4, 1e12, 1e300]),
+)
+
+
+@pytest.fixture(scope="module")
+def xenon_background() -> object:
+    from cevns.wimps import neutrino_background
+
+    return neutrino_background("Xe", threshold=1.0, bins=10)
+
+
+@FUZZ
+@given(masses=st.lists(WIMP_NUMBERS, max_size=3) | st.sampled_from(["10", [[10.0]], True]),
+       exposures=st.lists(WIMP_NUMBERS, max_size=4) | st.sampled_from(["1", [[1.0]]]))
+@example(masses=[1e-300], exposures=[1.0])  # was a division by zero
+@example(masses=[10.0], exposures=[1e300])  # was an overflow
+@example(masses=[10.0], exposures=[])  # was an empty result
+@example(masses=["10"], exposures=[1.0])  # text was a mass
+def test_wimp_discovery_limits(xenon_background: object, masses: object,
+                               exposures: object) -> None:
+    """A discovery limit is > 0 and never NaN (inf: no discovery at that exposure), or one
+    line naming ``masses`` or ``exposures`` and the allowed range."""
+    from cevns.wimps import discovery_limit
+
+    try:
+        with time_limit():
+            sigma = discovery_limit(masses, exposures, xenon_background)  # type: ignore[arg-type]
+    except ValueError as exc:
+        message = assert_named_one_line(exc)
+        assert message.startswith(("masses:", "exposures:")), message
+        return
+    assert sigma.size > 0 and not np.any(np.isnan(sigma)) and np.all(sigma > 0)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda w, bg: w.neutrino_floor([10.0], bg, exposures=[1.0, 10.0]),
+         r"^exposures: need at least 3"),
+        (lambda w, bg: w.neutrino_floor([], bg), r"^masses: need at least 1"),
+        (lambda w, bg: w.neutrino_floor([10.0], bg, n_floor="2"), r"^n_floor: expected a number"),
+        (lambda w, bg: w.wimp_recoil_rate(10.0, "Xe", [1.0], cross_section=1e300),
+         r"^cross_section: 1e\+300 is outside the allowed range \(0, 1\] cm²"),
+        (lambda w, bg: w.wimp_recoil_rate(10.0, "Xe", [1e300]), r"^recoil_energy: 1e\+300"),
+        (lambda w, bg: w.neutrino_background("Xe", max_energy=1e300), r"^max_energy: 1e\+300"),
+        (lambda w, bg: w.neutrino_background("Xe", bins=True), r"^bins: must be an integer"),
+        (lambda w, bg: w.neutrino_background("Xe", threshold="1"), r"^threshold: expected"),
+        (lambda w, bg: w.neutrino_background("Xe", uncertainties={"pp": "x"}),
+         r"^uncertainties: pp: expected a number"),
+        (lambda w, bg: w.neutrino_background("Xe", uncertainties=[1]),
+         r"^uncertainties: expected a mapping"),
+        (lambda w, bg: w.StandardHalo(density="x"), r"^density: expected a number"),
+        (lambda w, bg: w.opacity("a", [1.0]), r"^exposures: expected real numbers"),
+        (lambda w, bg: w.solar_electron_recoil_rate([1e300]),
+         r"^recoil_energy_kev: .*\(0, 100000\] keV"),
+        (lambda w, bg: w.solar_electron_recoil_rate("a"), r"^recoil_energy_kev: expected"),
+    ],
+)
+def test_wimp_bad_input(xenon_background: object, call: object, message: str) -> None:
+    import cevns.wimps as w
+
+    with pytest.raises(ValueError, match=message) as info:
+        call(w, xenon_background)  # type: ignore[operator]
+    assert_named_one_line(info.value)
+
+
+def test_solar_electron_recoils_take_one_component_name() -> None:
+    from cevns.wimps import solar_electron_recoil_rate
+
+    assert np.array_equal(solar_electron_recoil_rate([1.0], components="pp"),
+                          solar_electron_recoil_rate([1.0], components=("pp",)))

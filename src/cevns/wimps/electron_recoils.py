@@ -33,10 +33,14 @@ from ..physics.electron_scattering import NeutrinoElectronScattering, atomic_she
 from ..physics.targets import Target
 from ..sources.solar import SolarSource
 from ..types import FloatArray
+from ..validation import shown
 
 __all__ = ["solar_electron_recoil_rate"]
 
 _SECONDS_PER_YEAR = u.year / u.s
+#: Largest electron recoil (keV): above every solar neutrino's reach (18.8 MeV for hep), below
+#: the 1 GeV where the ν–e cross section stops.
+MAX_RECOIL_KEV = 1e5
 
 
 def solar_electron_recoil_rate(
@@ -65,9 +69,15 @@ def solar_electron_recoil_rate(
         ``True``: bound electrons in the stepping approximation (``Σ_i n_i θ(T − B_i)``);
         ``False``: all ``Z`` electrons free.
     """
-    t_kev = np.asarray(recoil_energy_kev, dtype=np.float64)
-    if not np.all(np.isfinite(t_kev)) or np.any(t_kev <= 0):
-        raise ValueError("recoil_energy_kev: electron recoil energies must be finite and > 0 keV")
+    raw = np.asarray(recoil_energy_kev)
+    if raw.dtype.kind not in "iuf":
+        raise ValueError(f"recoil_energy_kev: expected real numbers in keV, got {shown(raw)}")
+    t_kev = raw.astype(np.float64)
+    if not np.all(np.isfinite(t_kev)) or np.any(t_kev <= 0) or np.any(t_kev > MAX_RECOIL_KEV):
+        raise ValueError(f"recoil_energy_kev: electron recoil energies must be in "
+                         f"(0, {MAX_RECOIL_KEV:g}] keV")
+    if isinstance(components, str):  # one name, not its characters
+        components = (components,)
     shells = atomic_shells(element)  # one-line error for an element without shell data
     symbol = shells.symbol
     base = SolarSource() if source is None else source

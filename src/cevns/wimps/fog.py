@@ -49,7 +49,8 @@ from ..sources.dsnb import DSNBSource
 from ..sources.solar import SOLAR_COMPONENTS, SolarSource
 from ..sources.spectrum import Spectrum
 from ..types import FloatArray
-from .halo import SHM_BAXTER_2021, StandardHalo, wimp_recoil_rate
+from ..validation import array_in_range, non_negative_scalar, positive_scalar
+from .halo import MASS_RANGE, RECOIL_RANGE, SHM_BAXTER_2021, StandardHalo, wimp_recoil_rate
 
 __all__ = [
     "DEFAULT_FLUX_UNCERTAINTIES",
@@ -113,6 +114,11 @@ class NeutrinoBackground:
         return float(self.total.sum() * exposure)
 
 
+#: Allowed exposures (tonne·year): O'Hare's grid runs from 1e-5 to 1e19; the ends guard against
+#: a division by zero (1e-300) or an overflow (1e300) in the discovery statistic.
+EXPOSURE_RANGE = (1e-10, 1e30)
+
+
 def _flux(name: str) -> dict[Flavour, Spectrum]:
     if name == "atm":
         return AtmosphericSource().flux_at()
@@ -130,13 +136,13 @@ def _bin_nodes(edges: FloatArray) -> tuple[FloatArray, FloatArray]:
 
 
 def _check_edges(threshold: float, max_energy: float, bins: int) -> FloatArray:
-    if not (math.isfinite(threshold) and threshold > 0):
-        raise ValueError(f"threshold: must be finite and > 0 keVnr, got {threshold}")
-    if not (math.isfinite(max_energy) and max_energy > threshold):
+    threshold = positive_scalar(threshold, "threshold", "keVnr")
+    max_energy = float(array_in_range(max_energy, "max_energy", "keVnr", *RECOIL_RANGE)[0])
+    if not max_energy > threshold:
         raise ValueError(
             f"max_energy: must be finite and > threshold = {threshold} keVnr, got {max_energy}"
         )
-    if not (isinstance(bins, int) and 1 <= bins <= 500):
+    if isinstance(bins, bool) or not (isinstance(bins, int) and 1 <= bins <= 500):
         raise ValueError(f"bins: must be an integer in [1, 500], got {bins!r}")
     return np.geomspace(threshold, max_energy, bins + 1)
 
@@ -183,16 +189,16 @@ def neutrino_background(
         Relative flux uncertainties overriding :data:`DEFAULT_FLUX_UNCERTAINTIES`, each > 0.
     """
     unc = dict(DEFAULT_FLUX_UNCERTAINTIES)
+    if uncertainties is not None and not isinstance(uncertainties, Mapping):
+        raise ValueError(f"uncertainties: expected a mapping {{flux: relative uncertainty}}, "
+                         f"got {type(uncertainties).__name__}")
     for key, value in dict(uncertainties or {}).items():
         if key not in unc:
             raise ValueError(f"uncertainties: unknown flux {key!r}; allowed: {list(unc)}")
-        v = float(value)
-        if not (math.isfinite(v) and v > 0):
-            raise ValueError(f"uncertainties: {key} must be finite and > 0, got {value}")
-        unc[key] = v
+        unc[key] = positive_scalar(value, f"uncertainties: {key}", "(relative)")
     names = (*SOLAR_COMPONENTS, "dsnb", "atm")
     Target.parse(target)  # one-line error for an unknown target
-    edges = _check_edges(float(threshold), float(max_energy), bins)
+    edges = _check_edges(threshold, max_energy, bins)
     rates = _background_cached(target, float(threshold), float(max_energy), bins, names)
     keep = rates.sum(axis=1) > 0  # fluxes that cannot reach the threshold drop out
     return NeutrinoBackground(
@@ -212,7 +218,7 @@ def binned_wimp_rate(
 ) -> FloatArray:
     """WIMP events per t·y in the background's bins, shape ``(masses, bins)``."""
     nodes, weights = _bin_nodes(background.edges)
-    m = np.atleast_1d(np.asarray(masses, dtype=float))
+    m = array_in_range(masses, "masses", "GeV", *MASS_RANGE)
     dr = wimp_recoil_rate(m, background.target, nodes.ravel(), cross_section, halo)
     out: FloatArray = np.sum(dr.reshape(m.size, *nodes.shape) * weights[None], axis=2)
     return out
@@ -282,11 +288,10 @@ def discovery_limit(
     significance
         Discovery significance Z (σ), in (0, 10].
     """
-    m = np.atleast_1d(np.asarray(masses, dtype=float))
-    x = np.atleast_1d(np.asarray(exposures, dtype=float))
-    if x.ndim != 1 or not np.all(np.isfinite(x)) or np.any(x <= 0):
-        raise ValueError("exposures: must be finite and > 0 tonne·year (1-D)")
-    if not (math.isfinite(significance) and 0 < significance <= 10):
+    m = array_in_range(masses, "masses", "GeV", *MASS_RANGE)
+    x = array_in_range(exposures, "exposures", "tonne·year", *EXPOSURE_RANGE)
+    sig = positive_scalar(significance, "significance", "sigma")
+    if not sig <= 10:
         raise ValueError(f"significance: must be in (0, 10] sigma, got {significance}")
     s_ref = binned_wimp_rate(m, background, halo, 1e-45)  # (m, bins) per t·y
     b = background.rates  # (src, bins)
@@ -349,9 +354,12 @@ def opacity(exposures: ArrayLike, sigma: ArrayLike) -> FloatArray:
     ``exposures`` (increasing, > 0) on the last axis of ``sigma``; central differences
     (``numpy.gradient``) in ``ln X``.
     """
-    x = np.asarray(exposures, dtype=float)
-    sig = np.asarray(sigma, dtype=float)
-    if x.ndim != 1 or x.size < 3 or np.any(np.diff(x) <= 0) or np.any(x <= 0):
+    x = array_in_range(exposures, "exposures", "tonne·year", *EXPOSURE_RANGE, min_size=3)
+    raw = np.asarray(sigma)
+    if raw.dtype.kind not in "iuf":
+        raise ValueError("sigma: expected real numbers in cm²")
+    sig = raw.astype(float)
+    if np.any(np.diff(x) <= 0):
         raise ValueError("exposures: need >= 3 increasing values > 0")
     if sig.shape[-1] != x.size or not np.all(np.isfinite(sig)) or np.any(sig <= 0):
         raise ValueError("sigma: must be finite, > 0, with one value per exposure (last axis)")
@@ -379,10 +387,11 @@ def neutrino_floor(
     a crossing counts only where ``n`` exceeds ``n_floor + tolerance`` (numerical guard, O'Hare
     2021 smooths the curves instead).
     """
-    x = np.geomspace(1e-5, 1e19, 60) if exposures is None else np.asarray(exposures, float)
-    if not (math.isfinite(n_floor) and n_floor > 1):
+    x = np.geomspace(1e-5, 1e19, 60) if exposures is None else array_in_range(
+        exposures, "exposures", "tonne·year", *EXPOSURE_RANGE, min_size=3)
+    if not (positive_scalar(n_floor, "n_floor", "(dimensionless)") > 1):
         raise ValueError(f"n_floor: must be finite and > 1, got {n_floor}")
-    if not (math.isfinite(tolerance) and 0 <= tolerance < 1):
+    if not (non_negative_scalar(tolerance, "tolerance", "(dimensionless)") < 1):
         raise ValueError(f"tolerance: must be in [0, 1), got {tolerance}")
     sigma = discovery_limit(masses, x, background, halo, significance)
     out = np.full(sigma.shape[0], np.inf)

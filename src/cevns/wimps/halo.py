@@ -40,6 +40,7 @@ from ..constants import PROTON_MASS
 from ..physics.form_factors import Helm
 from ..physics.targets import Isotope, Target
 from ..types import FloatArray
+from ..validation import array_in_range
 
 __all__ = [
     "SHM_BAXTER_2021",
@@ -77,6 +78,10 @@ class StandardHalo:
     v_earth: float = 250.5
 
     def __post_init__(self) -> None:
+        for name in ("density", "v0", "v_escape", "v_earth"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+                raise ValueError(f"{name}: expected a number, got {value!r}")
         for name in ("density", "v0", "v_escape"):
             v = float(getattr(self, name))
             if not (math.isfinite(v) and v > 0):
@@ -112,6 +117,13 @@ class StandardHalo:
         result: FloatArray = np.maximum(out, 0.0) / (2.0 * n_esc * v0 * y)
         return result
 
+
+#: Allowed WIMP masses (GeV), recoil energies (keVnr) and WIMP–proton cross sections (cm²):
+#: far outside any search, guards so that a typo is an error instead of a division by zero
+#: (a 1e-300 GeV WIMP) or an overflow (1e300 keVnr, 1e300 cm²).
+MASS_RANGE = (1e-6, 1e12)
+RECOIL_RANGE = (0.0, 1e9)
+CROSS_SECTION_RANGE = (0.0, 1.0)
 
 #: Baxter et al., EPJC 81 (2021) 907, Table 1 (Earth speed: annual mean, see module docstring).
 SHM_BAXTER_2021 = StandardHalo(0.3, 238.0, 544.0, 250.5)
@@ -173,14 +185,9 @@ def wimp_recoil_rate(
     numpy.ndarray
         Shape ``(len(mass), len(recoil_energy))`` (leading axis dropped for scalar mass).
     """
-    m = np.atleast_1d(np.asarray(mass, dtype=float))
-    if m.ndim != 1 or not np.all(np.isfinite(m)) or np.any(m <= 0):
-        raise ValueError("mass: WIMP masses must be finite and > 0 GeV (scalar or 1-D)")
-    e = np.atleast_1d(np.asarray(recoil_energy, dtype=float))
-    if e.ndim != 1 or not np.all(np.isfinite(e)) or np.any(e < 0):
-        raise ValueError("recoil_energy: must be finite and >= 0 keVnr (1-D)")
-    if not (math.isfinite(cross_section) and cross_section > 0):
-        raise ValueError(f"cross_section: must be finite and > 0 cm², got {cross_section}")
+    m = array_in_range(mass, "mass", "GeV", *MASS_RANGE)
+    e = array_in_range(recoil_energy, "recoil_energy", "keVnr", *RECOIL_RANGE, min_size=0)
+    array_in_range(cross_section, "cross_section", "cm²", *CROSS_SECTION_RANGE, strict_low=True)
     tgt = Target.parse(target) if isinstance(target, str) else target
     per_tonne = tgt.nuclei_per_kg() * (u.tonne / u.kg)
     total = np.zeros((m.size, e.size))
