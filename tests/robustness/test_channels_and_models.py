@@ -8,6 +8,8 @@ parameter it is about — never a traceback, a NaN, a silent zero or a hang.
 from __future__ import annotations
 
 import math
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -390,3 +392,80 @@ def test_solar_electron_recoils_take_one_component_name() -> None:
 
     assert np.array_equal(solar_electron_recoil_rate([1.0], components="pp"),
                           solar_electron_recoil_rate([1.0], components=("pp",)))
+
+
+# ----------------------------------------------------------------------------- XENONnT release
+def _xenonnt_sr0_copy(src: Path, dst: Path) -> Path:
+    """SR0 of the release: small files copied, templates symlinked (6 762 files in all)."""
+    for sub, name in (("binning", "sr0.yaml"), ("data", "sr0.csv")):
+        (dst / sub).mkdir(parents=True)
+        shutil.copy(src / sub / name, dst / sub)
+    for comp in ("ac", "er", "rg", "mono"):
+        folder = dst / "templates" / "sr0" / comp
+        folder.mkdir(parents=True)
+        for f in (src / "templates" / "sr0" / comp).iterdir():
+            (folder / f.name).symlink_to(f)
+    return dst
+
+
+def _own_copy(path: Path) -> Path:
+    target = path.resolve()
+    path.unlink()
+    shutil.copy(target, path)
+    path.chmod(0o644)
+    return path
+
+
+def _set_template(path: Path, name: str, value: object) -> None:
+    import h5py
+
+    with h5py.File(_own_copy(path), "r+") as f:
+        shape = f[name].shape
+        del f[name]
+        f[name] = value if not isinstance(value, float) else np.full(shape, value)
+        if isinstance(value, float):  # one bin at ``value``, the others 0
+            f[name][...] = np.where(np.arange(np.prod(shape)).reshape(shape) == 0, value, 0.0)
+
+
+_AC = "templates/sr0/ac/template_XENONnT_sr0_ac_cevns.h5"
+_MONO = "templates/sr0/mono/template_XENONnT_sr0_mono_1.200_cevns_tly_2.0_tqy_-3.0.h5"
+
+
+@pytest.mark.parametrize(
+    ("damage", "where", "message"),
+    [
+        # formerly a bare UnicodeDecodeError without the file
+        (lambda d: (d / "binning/sr0.yaml").write_bytes(b"\xff" + (d / "binning/sr0.yaml")
+                                                        .read_bytes()),
+         "binning/sr0.yaml", "not UTF-8"),
+        (lambda d: (d / "data/sr0.csv").write_bytes((d / "data/sr0.csv").read_bytes() + b"\xff\n"),
+         "data/sr0.csv", "not UTF-8"),
+        # formerly an OSError "Can't synchronously read data" without the file
+        (lambda d: _set_template(d / _AC, "templates/template", np.full((2, 2), b"x")),
+         _AC, "field 'templates/template'"),
+        (lambda d: _set_template(d / _AC, "bins/0", np.array([b"a", b"b"])), _AC, "bins/0"),
+        # formerly accepted
+        (lambda d: _set_template(d / _AC, "templates/template", 1e300), _AC,
+         "outside the allowed range [0, 1e+30]"),
+        (lambda d: _set_template(d / _MONO, "templates/template", 5.0), _MONO,
+         "a detection efficiency sums to at most 1"),
+        (lambda d: shutil.rmtree(d / "templates/sr0/mono"), "templates/sr0/mono",
+         "no monoenergetic"),
+        (lambda d: (d / "templates/sr0/rg").rename(d / "templates/sr0/rg-old"),
+         "templates/sr0/rg/", "missing (49 point(s)"),
+        (lambda d: (d / "data/sr0.csv").write_text(""), "data/sr0.csv", "empty"),
+    ],
+)
+def test_damaged_xenonnt_release(xenonnt_dir: Path, tmp_path: Path, damage: object, where: str,
+                                 message: str) -> None:
+    from cevns.experiments.releases import ReleaseFormatError
+    from cevns.experiments.xenonnt import load_xenonnt_8b
+
+    copy = _xenonnt_sr0_copy(xenonnt_dir, tmp_path / "rel")
+    damage(copy)  # type: ignore[operator]
+    with pytest.raises(ReleaseFormatError) as info:
+        load_xenonnt_8b(copy, ("sr0",))
+    text = assert_named_one_line(info.value)
+    assert str(copy / where) in text and message in text, text
+    out = run_cli(["fit", "xenonnt-8b", "--data", str(copy), "--runs", "sr0"])
+    assert_one_line_error(out, where, message)

@@ -204,6 +204,8 @@ def read_binning(path: Path) -> tuple[FloatArray, ...]:
         raise _fail(path, "missing (binning file of the science run)")
     try:
         doc = yaml.safe_load(path.read_text("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise _fail(path, f"not UTF-8 text (byte {exc.start}: {exc.reason})") from None
     except yaml.YAMLError as exc:
         raise _fail(path, f"not valid YAML ({str(exc).splitlines()[0]})") from None
     if not isinstance(doc, dict):
@@ -227,8 +229,13 @@ def read_events(path: Path, edges: Sequence[FloatArray]) -> FloatArray:
     """Events of ``data/srN.csv`` as an ``(N, 4)`` array in :data:`AXES` order, all in range."""
     if not path.is_file():
         raise _fail(path, "missing (events of the science run)")
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+    except UnicodeDecodeError as exc:
+        raise _fail(path, f"not UTF-8 text (byte {exc.start}: {exc.reason})") from None
+    except csv.Error as exc:
+        raise _fail(path, f"not a CSV table ({exc})") from None
     if not rows:
         raise _fail(path, "empty (expected a header line)")
     header = [h.strip() for h in rows[0]]
@@ -255,7 +262,15 @@ def read_events(path: Path, edges: Sequence[FloatArray]) -> FloatArray:
     return events
 
 
-def _read_template(path: Path, edges: Sequence[FloatArray], binning_path: Path) -> FloatArray:
+#: Largest value of a background template (events per t·y per bin): the published ones are
+#: below 1; a 1e300 is an edit, which would overflow the likelihood.
+MAX_TEMPLATE_RATE = 1e30
+
+
+def _read_template(path: Path, edges: Sequence[FloatArray], binning_path: Path,
+                   efficiency: bool = False) -> FloatArray:
+    """The template of ``path`` checked against the binning; ``efficiency``: a monoenergetic
+    template, a detection efficiency per bin (dimensionless, summing to at most 1)."""
     h5py = _h5py()
     shape = tuple(len(e) - 1 for e in edges)
     try:
@@ -271,7 +286,7 @@ def _read_template(path: Path, edges: Sequence[FloatArray], binning_path: Path) 
             raise _fail(path, f"field 'templates/template': shape {tuple(dset.shape)} does not "
                         f"match the binning {shape} of {binning_path.name}")
         values = np.empty(shape, dtype=np.float64)
-        dset.read(h5py.h5s.ALL, h5py.h5s.ALL, values)
+        _read_numbers(dset, values, path, "templates/template")
         for i, expected in enumerate(edges):
             name = f"bins/{i}"
             try:
@@ -282,7 +297,7 @@ def _read_template(path: Path, edges: Sequence[FloatArray], binning_path: Path) 
             if got.shape != expected.shape:
                 raise _fail(path, f"field {name!r} ({AXES[i]}): {got.size} edges, "
                             f"{binning_path.name} has {expected.size}")
-            bset.read(h5py.h5s.ALL, h5py.h5s.ALL, got)
+            _read_numbers(bset, got, path, name)
             if not np.allclose(got, expected, rtol=1e-9, atol=1e-12):
                 raise _fail(path, f"field {name!r} ({AXES[i]}): edges {got.tolist()} do not "
                             f"match {binning_path.name} {expected.tolist()}")
@@ -290,7 +305,22 @@ def _read_template(path: Path, edges: Sequence[FloatArray], binning_path: Path) 
         fid.close()
     if not np.all(np.isfinite(values)) or np.any(values < 0):
         raise _fail(path, "field 'templates/template': values must be finite and >= 0")
+    if efficiency and not float(values.sum()) <= 1.0 + 1e-9:
+        raise _fail(path, f"field 'templates/template': efficiencies sum to "
+                    f"{float(values.sum()):g}; a detection efficiency sums to at most 1")
+    if not efficiency and float(values.max(initial=0.0)) > MAX_TEMPLATE_RATE:
+        raise _fail(path, f"field 'templates/template': {float(values.max()):g} events per t·y "
+                    f"in a bin, outside the allowed range [0, {MAX_TEMPLATE_RATE:g}]")
     return values
+
+
+def _read_numbers(dataset: Any, out: FloatArray, path: Path, name: str) -> None:
+    """Read an HDF5 dataset into the float array ``out`` (text or compound data: an error)."""
+    h5py = _h5py()
+    try:
+        dataset.read(h5py.h5s.ALL, h5py.h5s.ALL, out)
+    except (OSError, TypeError, ValueError):
+        raise _fail(path, f"field {name!r}: not readable as numbers") from None
 
 
 @dataclass(frozen=True, eq=False)
@@ -399,7 +429,7 @@ def _read_run(folder: Path, sr: str, exposure: float) -> ScienceRun:
     mono = np.empty((energies.size, n, n, *shape))
     for k, energy in enumerate(energies):
         for i, j, path in mono_files[float(energy)]:
-            mono[k, i, j] = _read_template(path, edges, binning_path)
+            mono[k, i, j] = _read_template(path, edges, binning_path, efficiency=True)
     return ScienceRun(
         name=sr,
         edges=edges,
