@@ -104,6 +104,26 @@ def test_predict_channels_takes_one_name_and_checks_the_detector() -> None:
     assert np.all(np.isfinite(top.channels[0].spectra)) and top.channels[0].total > 0
 
 
+def test_flux_averages_check_their_arguments() -> None:
+    """A channel name works; a spectrum that is not a Spectrum is named (was AttributeError)."""
+    from cevns.inelastic.averaging import flux_averaged_cross_section, flux_averaged_cross_sections
+    from cevns.sources.stopped_pion import stopped_pion_spectra
+
+    spectra = stopped_pion_spectra()
+    by_name = flux_averaged_cross_section("127i-cc", spectra[Flavour.NU_E], "nu_e")
+    assert by_name == flux_averaged_cross_section(get_channel("127i-cc"), spectra[Flavour.NU_E],
+                                                  "nu_e") > 0
+    for bad in (None, np.ones(3)):
+        with pytest.raises(ValueError, match=r"^spectrum: expected a Spectrum"):
+            flux_averaged_cross_section("127i-cc", bad, "nu_e")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"^channel: expected a Channel"):
+        flux_averaged_cross_section(5, spectra[Flavour.NU_E], "nu_e")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"^spectra: expected a \{flavour: Spectrum\} mapping"):
+        flux_averaged_cross_sections("208pb-cc", None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"^flavour: unknown neutrino flavour 'x'"):
+        flux_averaged_cross_section("40ar-cc", spectra[Flavour.NU_E], "x")
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..flavours import Flavour
 from ..sources.spectrum import Spectrum
-from .channel import Channel
+from .channel import Channel, get_channel
 
 __all__ = [
     "MIN_PANELS",
@@ -30,9 +30,23 @@ __all__ = [
 MIN_PANELS = 16
 
 
-def folded_rate(channel: Channel, spectrum: Spectrum, flavour: Flavour | str) -> float:
+def _checked(channel: Channel | str, spectrum: Spectrum) -> Channel:
+    """The channel (looked up if given by name), after checking the types of both."""
+    if isinstance(channel, str):
+        channel = get_channel(channel)
+    if not isinstance(channel, Channel):
+        raise ValueError(f"channel: expected a Channel or a channel name (cevns.inelastic."
+                         f"get_channel), got {type(channel).__name__}")
+    if not isinstance(spectrum, Spectrum):
+        raise ValueError(f"spectrum: expected a Spectrum (e.g. a source's spectra()[flavour]), "
+                         f"got {type(spectrum).__name__}")
+    return channel
+
+
+def folded_rate(channel: Channel | str, spectrum: Spectrum, flavour: Flavour | str) -> float:
     """``∫ σ(E) φ(E) dE`` (cm² times the spectrum's normalisation unit); 0 if ``flavour`` has
     no reaction in ``channel`` or the spectrum lies below threshold."""
+    channel = _checked(channel, spectrum)
     flavour = Flavour.parse(flavour)
     if flavour not in channel.flavours:
         return 0.0
@@ -49,9 +63,11 @@ def folded_rate(channel: Channel, spectrum: Spectrum, flavour: Flavour | str) ->
 
 
 def flux_averaged_cross_section(
-    channel: Channel, spectrum: Spectrum, flavour: Flavour | str
+    channel: Channel | str, spectrum: Spectrum, flavour: Flavour | str
 ) -> float:
-    """``⟨σ⟩`` in cm² of ``channel`` over the normalised ``spectrum`` of ``flavour``."""
+    """``⟨σ⟩`` in cm² of ``channel`` (or its name) over the normalised ``spectrum`` of
+    ``flavour``."""
+    channel = _checked(channel, spectrum)
     total = spectrum.total
     if not total > 0:
         raise ValueError(f"spectrum: the {Flavour.parse(flavour).value} spectrum is empty")
@@ -59,7 +75,10 @@ def flux_averaged_cross_section(
 
 
 def flux_averaged_cross_sections(
-    channel: Channel, spectra: Mapping[Flavour, Spectrum]
+    channel: Channel | str, spectra: Mapping[Flavour, Spectrum]
 ) -> dict[Flavour, float]:
     """``⟨σ⟩`` in cm² for every flavour of a source (0 where the channel has no reaction)."""
+    if not isinstance(spectra, Mapping):
+        raise ValueError(f"spectra: expected a {{flavour: Spectrum}} mapping, got "
+                         f"{type(spectra).__name__}")
     return {fl: flux_averaged_cross_section(channel, sp, fl) for fl, sp in spectra.items()}
