@@ -154,9 +154,10 @@ def _mutate_value(original: Any, draw: Any) -> Any:
 
 
 @st.composite
-def mutated_detector_text(draw: Any) -> tuple[str, str]:
-    """(detector name, damaged TOML text) from one of the built-in detector files."""
-    name = draw(st.sampled_from(list_detectors()))
+def mutated_detector_text(draw: Any, names: list[str] | None = None) -> tuple[str, str]:
+    """(detector name, damaged TOML text) from one of the built-in detector files (or of
+    ``names``)."""
+    name = draw(st.sampled_from(names or list_detectors()))
     text = builtin_text(name)
     kind = draw(st.sampled_from(["value", "value", "value", "delete", "text"]))
     if kind == "text":

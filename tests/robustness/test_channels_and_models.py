@@ -15,7 +15,15 @@ import numpy as np
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
-from robust_helpers import FUZZ, assert_named_one_line, assert_one_line_error, run_cli, time_limit
+from mutations import mutated_detector_text
+from robust_helpers import (
+    FUZZ,
+    CaseTimeout,
+    assert_named_one_line,
+    assert_one_line_error,
+    run_cli,
+    time_limit,
+)
 
 from cevns.detectors import load_detector
 from cevns.flavours import Flavour
@@ -122,6 +130,38 @@ def test_flux_averages_check_their_arguments() -> None:
         flux_averaged_cross_sections("208pb-cc", None)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"^flavour: unknown neutrino flavour 'x'"):
         flux_averaged_cross_section("40ar-cc", spectra[Flavour.NU_E], "x")
+
+
+#: Built-in detectors that list channels other than CEvNS (and an ``[inelastic]`` table).
+WITH_CHANNELS = ["coh-ar-750", "d2o", "nai-3t", "naive-185", "nubes-pb"]
+
+
+@FUZZ
+@given(case=mutated_detector_text(WITH_CHANNELS))
+def test_mutated_detector_files_with_channels(case: tuple[str, str],
+                                              tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A damaged detector file with other channels: its channel predictions are finite and
+    >= 0, or the file (or the prediction) is refused on one named line."""
+    from cevns.detectors import DetectorFileError
+    from cevns.detectors.schema import parse_detector
+
+    _name, text = case
+    try:
+        with time_limit():
+            det = parse_detector(text, "fuzz.toml", tmp_path_factory.mktemp("det"))
+            if det.exposure is None or not set(det.channels) - {"cevns"}:
+                return
+            pred = predict_channels(det)
+    except CaseTimeout:
+        raise
+    except Exception as exc:
+        message = assert_named_one_line(exc)
+        if isinstance(exc, DetectorFileError):
+            assert "fuzz.toml" in message, message
+        return
+    for c in pred.channels:
+        for array in (c.counts, c.spectra, c.neutron_multiplicity):
+            assert np.all(np.isfinite(array)) and np.all(array >= 0), c.channel
 
 
 @pytest.mark.parametrize(
