@@ -181,6 +181,22 @@ def test_inelastic_settings_bad_input(kwargs: dict[str, object], message: str) -
         InelasticSettings(**kwargs)  # type: ignore[arg-type]
 
 
+def test_inelastic_edges_of_a_detector_file_are_named_in_their_table() -> None:
+    """The [inelastic] energy_edges, not [binning]'s, with the line of the [inelastic] key."""
+    from cevns.detectors import DetectorFileError
+    from cevns.detectors.catalogue import builtin_text
+    from cevns.detectors.schema import parse_detector
+
+    text = builtin_text("d2o")
+    old = "energy_edges = [0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56]"
+    assert old in text
+    bad = text.replace(old, "energy_edges = [" + ", ".join(map(str, range(20_000))) + "]")
+    line = text[:text.index(old)].count("\n") + 1
+    with pytest.raises(DetectorFileError, match=rf"^inelastic\.energy_edges: 20000 edges; at most "
+                                                rf"10001 .*\(d2o\.toml, line {line}\)$"):
+        parse_detector(bad, "d2o.toml")
+
+
 @pytest.mark.parametrize(
     ("args", "names"),
     [

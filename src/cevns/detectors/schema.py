@@ -943,7 +943,10 @@ def _inelastic_settings(section: InelasticSection) -> Any:
         kwargs["energy_edges"] = tuple(x * scale for x in section.energy_edges)
     if section.roi is not None:
         kwargs["roi"] = (section.roi[0] * scale, section.roi[1] * scale)
-    return InelasticSettings(**kwargs)
+    try:
+        return InelasticSettings(**kwargs)
+    except ValueError as exc:  # "energy_edges: ..." is the [inelastic] key, not [binning]'s
+        raise ValueError(f"inelastic.{exc}") from None
 
 
 def _source(src: Any, distance: float, base: Path | None = None) -> Any:
