@@ -383,6 +383,9 @@ def test_bsm_model_parameters(name: str, data: st.DataObject | None) -> None:
         (["--model", "neutron-radius", "--param", "shared=maybe"], ["shared"]),  # was accepted
         (["--model", "sterile", "--param", "baseline_width=abc"], ["baseline_width"]),
         (["--model", "weak-angle", "--poi", "foo"], ["foo", "sin2_theta_w"]),
+        (["--model", "nsi+nsi"], ["model: 'nsi+nsi'", "more than one model"]),
+        (["--model", "zprime", "--param", "g_zp=0.1", "--param", "g_zp=0.2"],
+         ["--param", "'g_zp' is given twice"]),  # the last one silently won
     ],
 )
 def test_cli_bsm_model_errors(args: list[str], names: list[str]) -> None:

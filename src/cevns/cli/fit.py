@@ -86,6 +86,8 @@ def _model_options(params: list[str] | None) -> dict[str, Any]:
         if not sep or not name.strip():
             raise ValueError(f"--param: expected NAME=VALUE, got {item!r}")
         text = value.strip()
+        if name.strip() in out:
+            raise ValueError(f"--param: {name.strip()!r} is given twice")
         try:
             out[name.strip()] = float(text)
         except ValueError:

@@ -81,7 +81,10 @@ def get_model(name: str, /, **params: Any) -> NewPhysics:
         raise ValueError("model: empty model name; allowed: " + ", ".join(MODELS))
     remaining = dict(params)
     parts = [_build(_resolve(n), remaining) for n in names]
-    model: NewPhysics = parts[0] if len(parts) == 1 else compose(*parts)
+    try:
+        model: NewPhysics = parts[0] if len(parts) == 1 else compose(*parts)
+    except ValueError as exc:  # e.g. "nsi+nsi": the same parameters twice
+        raise ValueError(f"model: {name!r}: {str(exc).removeprefix('parts: ')}") from None
     known = {p.name for p in model.parameters}
     unknown = sorted(k for k in remaining if k not in known)
     if unknown:
