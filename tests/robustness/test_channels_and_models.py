@@ -211,6 +211,8 @@ def test_inelastic_edges_of_a_detector_file_are_named_in_their_table() -> None:
         # an ROI is on the CEvNS observable: without CEvNS it would be silently ignored
         (["predict", "naive-185", "--channel", "127i-cc", "--roi", "10 PE:200 PE"],
          ["--roi", "--channel cevns"]),
+        (["predict", "naive-185", "--channel", "127i-cc", "--threshold", "5 keVee"],
+         ["--threshold", "--channel cevns"]),
     ],
 )
 def test_cli_channel_errors(args: list[str], names: list[str]) -> None:

@@ -504,6 +504,10 @@ def register(app: typer.Typer) -> None:
                 raise ValueError("--roi: the window applies to the CEvNS observable; add "
                                  "--channel cevns (the other channels take the [inelastic] "
                                  "roi of the detector file, in MeV)")
+            if threshold is not None:
+                raise ValueError("--threshold: replaces the CEvNS efficiency; add --channel "
+                                 "cevns (the other channels take the [inelastic] efficiency of "
+                                 "the detector file)")
             if output is not None:
                 if output.suffix.lower() == ".json":
                     output.write_text(to_json(channels_payload(inelastic), indent=2,
