@@ -52,8 +52,12 @@ def test_relic_bad_input() -> None:
     for call, message in (
         (lambda: relic_target_y(200.0), r"^chi_mass: the relic target covers"),
         (lambda: relic_target_y(10.0, mass_ratio=2.1), r"^mass_ratio: must be finite and > 2.2"),
-        (lambda: relic_abundance(10.0, 30.0, -1e-4), r"^epsilon: must be finite and >= 0"),
-        (lambda: relic_abundance(10.0, 30.0, 0.0), r"^epsilon: must be > 0"),
+        (lambda: relic_abundance(10.0, 30.0, -1e-4), r"^epsilon: must be in \[0, 1\]"),
+        (lambda: relic_abundance(10.0, 30.0, 0.0), r"^epsilon: must be >= 1e-12"),
+        (lambda: relic_abundance(10.0, 30.0, 1e300), r"^epsilon: must be in \[0, 1\]"),  # overflow
+        (lambda: relic_abundance(10.0, 30.0, 1e-300), r"^epsilon: must be >= 1e-12"),  # log(0)
+        (lambda: relic_abundance("10", 30.0, 1e-4), r"^chi_mass: expected a number"),
+        (lambda: relic_target_y("a"), r"^chi_masses: expected numbers"),
         (lambda: relic_target_y(10.0, omega_h2=0.0), r"^omega_h2: must be finite and > 0"),
         (lambda: relic_target_y(10.0, alpha_d=0.0), r"^alpha_d: must be finite and > 0"),
         (lambda: relic_target_y(10.0, alpha_d=-0.5), r"^alpha_d: must be finite and > 0"),

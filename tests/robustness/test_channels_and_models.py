@@ -287,6 +287,10 @@ def test_dark_matter_parameter_names() -> None:
     with pytest.raises(ValueError, match=r"^model: unknown dark-matter model \['x'\]"):
         get_dark_matter_model(["x"], chi_mass=1.0)  # type: ignore[arg-type]
     assert DarkPhoton(np.float32(10.0)).chi_mass == 10.0  # numpy numbers are numbers
+    from cevns.darkmatter.production import sns_eta
+
+    with pytest.raises(ValueError, match=r"^yield_per_pot: expected a number, got 'x'"):
+        sns_eta("x")  # type: ignore[arg-type]  # was a format error
 
 
 @pytest.mark.parametrize(

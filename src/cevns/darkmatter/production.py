@@ -199,6 +199,9 @@ class MesonProduction:
 
     def __post_init__(self) -> None:
         meson_mass(self.meson)
+        if isinstance(self.yield_per_pot, bool) or not isinstance(
+                self.yield_per_pot, int | float | np.integer | np.floating):
+            raise ValueError(f"yield_per_pot: expected a number, got {self.yield_per_pot!r}")
         if not (math.isfinite(self.yield_per_pot) and self.yield_per_pot >= 0):
             raise ValueError(f"yield_per_pot: must be finite and >= 0, got {self.yield_per_pot}")
         if not (math.isfinite(self.yield_uncertainty) and 0 <= self.yield_uncertainty < 1):
@@ -289,7 +292,7 @@ def sns_eta(yield_per_pot: float, yield_uncertainty: float = 0.5) -> MesonProduc
     return MesonProduction(
         "eta", yield_per_pot, yield_uncertainty, 0.984 * u.GeV,
         shape=SANFORD_WANG_MINIBOONE_K0,
-        reference=f"user-supplied eta yield {yield_per_pot:g} per POT; "
+        reference=f"user-supplied eta yield {yield_per_pot!r} per POT; "
                   "Sanford-Wang K0 shape (MiniBooNE fit, as in BdNMC)",
     )
 

@@ -124,7 +124,14 @@ def _g_star_half(t: FloatArray) -> FloatArray:
     return np.asarray(hi / np.sqrt(gi) * (1.0 + di / 3.0))
 
 
+def _number(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise ValueError(f"{name}: expected a number, got {value!r}")
+
+
 def _check_masses(chi_mass: float, mediator_mass: float) -> None:
+    _number("chi_mass", chi_mass)
+    _number("mediator_mass", mediator_mass)
     top = float(c.CHARGED_PION_MASS)
     me = float(c.ELECTRON_MASS)
     if not (math.isfinite(chi_mass) and me < chi_mass < top):
@@ -136,10 +143,17 @@ def _check_masses(chi_mass: float, mediator_mass: float) -> None:
 
 
 def _check_couplings(epsilon: float, alpha_d: float) -> None:
-    if not (math.isfinite(epsilon) and epsilon >= 0):
-        raise ValueError(f"epsilon: must be finite and >= 0, got {epsilon}")
-    if not (math.isfinite(alpha_d) and alpha_d > 0):
-        raise ValueError(f"alpha_d: must be finite and > 0, got {alpha_d}")
+    """``0 <= epsilon <= 1`` (a mixing) and ``alpha_d`` in the range of the accelerator models
+    (:data:`cevns.darkmatter.models.ALPHA_RANGE`: 1e300 overflowed)."""
+    from .models import ALPHA_RANGE
+
+    _number("epsilon", epsilon)
+    _number("alpha_d", alpha_d)
+    if not (math.isfinite(epsilon) and 0 <= epsilon <= 1):
+        raise ValueError(f"epsilon: must be in [0, 1] (a mixing), got {epsilon}")
+    lo, hi = ALPHA_RANGE
+    if not (math.isfinite(alpha_d) and lo <= alpha_d <= hi):
+        raise ValueError(f"alpha_d: must be in [{lo:g}, {hi:g}], got {alpha_d}")
 
 
 def annihilation_cross_section(s: ArrayLike, chi_mass: float, mediator_mass: float,
@@ -251,8 +265,11 @@ def relic_abundance(chi_mass: float, mediator_mass: float, epsilon: float,
     """
     _check_masses(chi_mass, mediator_mass)
     _check_couplings(epsilon, alpha_d)
-    if not epsilon > 0:
-        raise ValueError("epsilon: must be > 0 for a finite relic abundance")
+    from .models import EPSILON_RANGE
+
+    if not epsilon >= EPSILON_RANGE[0]:
+        raise ValueError(f"epsilon: must be >= {EPSILON_RANGE[0]:g} for a finite relic abundance, "
+                         f"got {epsilon}")
     m = chi_mass
     x0, x1 = 3.0, min(m / 0.0105, 2e4)
     x_grid = np.geomspace(x0, x1, 400)
@@ -294,7 +311,12 @@ def relic_target_y(chi_masses: ArrayLike, mass_ratio: float = 3.0, alpha_d: floa
     ValueError
         One line naming the parameter out of its range.
     """
-    masses = np.atleast_1d(np.asarray(chi_masses, dtype=float))
+    raw = np.asarray(chi_masses)
+    if raw.dtype.kind not in "iuf":
+        raise ValueError(f"chi_masses: expected numbers in MeV, got {chi_masses!r}"[:200])
+    masses = np.atleast_1d(raw.astype(float))
+    for name, value in (("omega_h2", omega_h2), ("mass_ratio", mass_ratio), ("alpha_d", alpha_d)):
+        _number(name, value)
     if not (math.isfinite(omega_h2) and omega_h2 > 0):
         raise ValueError(f"omega_h2: must be finite and > 0, got {omega_h2}")
     if not (math.isfinite(mass_ratio) and mass_ratio > 2.2):
