@@ -304,6 +304,7 @@ def test_dark_matter_parameter_names() -> None:
         (["chi_mass=100"], ["mediator_mass", "not below the pi0 mass"]),
         (["chi_masses=1:2:1000000"], ["chi_masses", "N <= 200"]),  # was a hang
         (["chi_masses=1:inf:3"], ["chi_masses"]),  # printed numpy warnings first
+        (["chi_masses=1:100:3"], ["mediator_mass", "pi0"]),  # was found after two limits
         (["chi_mass=10", "foo=1"], ["foo", "allowed: chi_mass"]),
     ],
 )

@@ -169,6 +169,8 @@ def _run_dark_matter(release: Callable[[], Path], model: str, params: list[str] 
             production = (SNS_PI0, sns_eta(eta))
             values.setdefault("meson", "eta")
         reference = get_dark_matter_model(model, chi_mass=masses[0], **values)
+        for mass in masses[1:]:  # every mass of the grid checked before the fits
+            reference.with_values(chi_mass=mass)
         with console.status("building the CsI 2021 likelihood with the dark-matter sample"):
             search = CsIDarkMatterSearch.build(release(), production=production)
             limits = search.limit_curve(reference, masses)
