@@ -21,6 +21,7 @@ from cevns.models import (
     catalogue,
     get_model,
 )
+from cevns.physics.couplings import COUPLING_SCHEMES, scheme_name
 from cevns.physics.targets import Target
 
 
@@ -56,6 +57,8 @@ def test_get_model_sets_values_and_composes() -> None:
         (lambda: get_model("weak-angle", sin2_theta_w=float("nan")), "sin2_theta_w"),
         (lambda: get_model("nsi+nsi"), "appear in more than one model"),
         (lambda: get_model("zprime", coupling="X"), "coupling: unknown"),
+        (lambda: get_model("weak-angle", couplings="one-loop"),
+         "couplings: unknown coupling scheme 'one-loop'; allowed: erler-su"),
     ],
 )
 def test_bad_input_is_one_line(call: object, message: str) -> None:
@@ -63,6 +66,24 @@ def test_bad_input_is_one_line(call: object, message: str) -> None:
         call()  # type: ignore[operator]
     text = str(info.value)
     assert message in text and "\n" not in text
+
+
+def test_couplings_option_sets_the_standard_model_every_model_deforms() -> None:
+    """``couplings`` selects a named scheme for a model and for every part of a composite (a
+    target only one part acts on gets that part alone, with the same couplings)."""
+    tree = COUPLING_SCHEMES["tree-level"]
+    m = get_model("weak-angle", couplings="tree_level", sin2_theta_w=0.25)
+    assert m.base.couplings == tree and m.values()["sin2_theta_w"] == 0.25
+    # tree level: g_V^p = 1/2 - 2 sin²θ_W exactly, g_V^n = -1/2
+    shift = m.vector_shifts(Flavour.NU_MU, np.zeros(1))
+    assert shift is not None
+    g_p = tree.for_flavour(Flavour.NU_MU).g_V_p + float(shift[0])
+    assert g_p == pytest.approx(0.5 - 2 * 0.25, abs=1e-15)
+    both = get_model("nsi+neutron-radius", couplings="giunti")
+    assert isinstance(both, Composite)
+    assert {scheme_name(p.base.couplings) for p in (both, *both.parts)} == {"giunti"}
+    assert scheme_name(get_model("nsi").base.couplings) == "erler-su"
+    assert all("couplings" in row["options"] for row in catalogue())
 
 
 def test_model_not_applicable_to_target() -> None:

@@ -172,6 +172,10 @@ class NewPhysics:
     def _replace(self, values: Mapping[str, float]) -> NewPhysics:
         return replace(self, **values)  # type: ignore[type-var]
 
+    def with_standard_model(self, base: StandardModel) -> NewPhysics:
+        """A copy that deforms ``base`` (e.g. other couplings) instead of its own."""
+        return replace(self, base=base)  # type: ignore[type-var]
+
     def null(self) -> NewPhysics:
         """The model with every parameter at its null (Standard-Model) value."""
         return self.with_values(**{p.name: p.null for p in self.parameters})
@@ -386,6 +390,11 @@ class Composite(NewPhysics):
 
     def _parts(self) -> tuple[NewPhysics, ...]:
         return self.parts
+
+    def with_standard_model(self, base: StandardModel) -> NewPhysics:
+        # Every part too: a target that only one part acts on gets that part alone.
+        return replace(self, parts=tuple(p.with_standard_model(base) for p in self.parts),
+                       base=base)
 
     def check_target(self, target: Target) -> None:
         for p in self.parts:

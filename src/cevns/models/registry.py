@@ -5,17 +5,20 @@ Names (``cevns models`` prints the catalogue): ``weak-angle``, ``neutron-radius`
 ``a+b`` composes. Keyword arguments are parameter values (in the parameter's unit) or model
 options (``coupling="B-L"`` for a Z′, ``form_factor="symmetrized_fermi"``, ``target="CsI"`` or
 ``isotopes=("Cs133",)`` and ``shared=False`` for neutron radii, ``baseline_width`` for a
-sterile neutrino).
+sterile neutrino). Every model also takes ``couplings``, the name of the Standard-Model coupling
+scheme it deforms (:data:`~cevns.physics.couplings.COUPLING_SCHEMES`: ``"erler-su"``, the
+default, ``"giunti"``, ``"barranco-2005"``, ``"tree-level"``).
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
+from ..physics.couplings import coupling_scheme
 from .base import ModelParameter, NewPhysics, compose
 from .electromagnetic import ChargeRadius, MagneticMoment
 from .electroweak import NeutronRadius, WeakMixingAngle
@@ -42,6 +45,9 @@ _OPTIONS: Mapping[str, tuple[str, ...]] = {
     "zprime": ("coupling",),
     "sterile": ("baseline_width",),
 }
+
+#: Options every model takes: the Standard-Model coupling scheme it deforms.
+_COMMON_OPTIONS: tuple[str, ...] = ("couplings",)
 
 
 def model_names() -> list[str]:
@@ -80,6 +86,8 @@ def get_model(name: str, /, **params: Any) -> NewPhysics:
     if not names:
         raise ValueError("model: empty model name; allowed: " + ", ".join(MODELS))
     remaining = dict(params)
+    scheme = remaining.pop("couplings", None)
+    couplings = coupling_scheme(str(scheme)) if scheme is not None else None
     parts = [_build(_resolve(n), remaining) for n in names]
     try:
         model: NewPhysics = parts[0] if len(parts) == 1 else compose(*parts)
@@ -88,9 +96,12 @@ def get_model(name: str, /, **params: Any) -> NewPhysics:
     known = {p.name for p in model.parameters}
     unknown = sorted(k for k in remaining if k not in known)
     if unknown:
-        options = sorted({o for n in names for o in _OPTIONS.get(_resolve(n).model_name, ())})
+        options = sorted({o for n in names for o in _OPTIONS.get(_resolve(n).model_name, ())}
+                         | set(_COMMON_OPTIONS))
         raise ValueError(f"{unknown[0]}: unknown parameter of model {name!r}; allowed: "
                          f"{sorted(known) + options}")
+    if couplings is not None:
+        model = model.with_standard_model(replace(model.base, couplings=couplings))
     return model.with_values(**remaining) if remaining else model
 
 
@@ -102,7 +113,7 @@ def catalogue() -> list[dict[str, Any]]:
         rows.append({
             "name": key,
             "summary": cls.summary,
-            "options": list(_OPTIONS.get(key, ())),
+            "options": list(_OPTIONS.get(key, ())) + list(_COMMON_OPTIONS),
             "parameters": [p.as_dict() for p in model.parameters],
         })
     return rows

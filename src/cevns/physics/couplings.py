@@ -23,6 +23,9 @@ Available schemes:
   ``xscns.cc``): ``g_V^p(ν_μ) = 0.01836 + 0.0114381 = 0.0298``, the value quoted
   by Scholberg (2021).
 
+:data:`COUPLING_SCHEMES` names the published schemes so that a model file, the CLI
+(``--param couplings=tree-level``) or :func:`coupling_scheme` can select one.
+
 Note the Barranco et al. set already contains the ν_μ charge-radius term; adding a
 charge-radius shift on top of :data:`BARRANCO_2005` would count it twice.
 """
@@ -188,3 +191,36 @@ class ChargeRadiusCorrected:
 
 #: The default scheme: Erler–Su base with the Erler flavour-dependent charge-radius shifts.
 ERLER_SU_2013 = ChargeRadiusCorrected(ERLER_SU_2013_BASE, "erler_su")
+
+
+#: Named coupling schemes, selectable with :func:`coupling_scheme` (and the ``couplings``
+#: option of every model, e.g. ``cevns fit ... --param couplings=tree-level``).
+COUPLING_SCHEMES: Mapping[str, CouplingScheme] = MappingProxyType(
+    {
+        "erler-su": ERLER_SU_2013,
+        "giunti": ChargeRadiusCorrected(ERLER_SU_2013_BASE, "giunti"),
+        "barranco-2005": BARRANCO_2005,
+        "tree-level": TreeLevel(),
+    }
+)
+
+
+def coupling_scheme(name: str) -> CouplingScheme:
+    """The coupling scheme called ``name`` in :data:`COUPLING_SCHEMES`.
+
+    Case and ``_``/``-`` are ignored (``"tree_level"`` works). Raises a one-line ValueError
+    naming the allowed schemes.
+    """
+    key = str(name).strip().lower().replace("_", "-")
+    if key not in COUPLING_SCHEMES:
+        raise ValueError(f"couplings: unknown coupling scheme {name!r}; "
+                         f"allowed: {', '.join(COUPLING_SCHEMES)}")
+    return COUPLING_SCHEMES[key]
+
+
+def scheme_name(scheme: CouplingScheme) -> str:
+    """The :data:`COUPLING_SCHEMES` name of ``scheme``, or ``"custom"`` for any other."""
+    for key, known in COUPLING_SCHEMES.items():
+        if scheme == known:
+            return key
+    return "custom"
