@@ -121,9 +121,14 @@ def test_cli_fit_with_model(csi_dir: Path) -> None:
     import json
 
     payload = json.loads(out.stdout)
-    assert payload["model"] == "weak-angle"
+    assert payload["model"] == "weak-angle" and payload["couplings"] == "erler-su"
     cls = {round(r["cl"], 3) for r in payload["intervals"]}
     assert cls == {0.683, 0.9, 0.95}
+    tree = runner.invoke(app, ["fit", "coherent-csi-2021", "--data", str(csi_dir.parent),
+                               "--model", "weak-angle", "--param", "couplings=tree-level",
+                               "--json"])
+    assert tree.exit_code == 0, tree.output
+    assert json.loads(tree.stdout)["couplings"] == "tree-level"
     bad = runner.invoke(app, ["fit", "coherent-csi-2021", "--data", str(csi_dir.parent),
                               "--model", "nsi", "--param", "eps_uV_xx=1"])
     assert bad.exit_code == 2 and "eps_uV_xx: unknown parameter" in bad.output

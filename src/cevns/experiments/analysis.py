@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from cevns.physics.couplings import scheme_name
 from cevns.stats.likelihood import (
     BinnedLikelihood,
     FitResult,
@@ -88,6 +89,7 @@ class AnalysisResult:
         return key
     intervals: list[dict[str, Any]] = field(default_factory=list)
     model: str | None = None
+    couplings: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary: parameters, errors, correlations, yields, data version."""
@@ -120,6 +122,8 @@ class AnalysisResult:
             out["published"] = self.published
         if self.model is not None:
             out["model"] = self.model
+            if self.couplings is not None:
+                out["couplings"] = self.couplings
             out["parameter_of_interest"] = self.fit.parameter_names[0] if not self.profile \
                 else self.profile.parameter
         if self.intervals:
@@ -298,8 +302,16 @@ class Analysis:
             channel_labels=dict(self.channel_labels),
             intervals=intervals,
             model=None if self.physics_model is None else _model_label(self.physics_model),
+            couplings=None if self.physics_model is None else _couplings_label(self.physics_model),
         )
 
 
 def _model_label(model: Any) -> str:
     return str(getattr(model, "label", None) or getattr(model, "model_name", type(model).__name__))
+
+
+def _couplings_label(model: Any) -> str | None:
+    """Name of the coupling scheme the model deforms (``"custom"`` for an unnamed one)."""
+    base = getattr(model, "base", None)
+    scheme = getattr(base, "couplings", None)
+    return None if scheme is None else scheme_name(scheme)
