@@ -87,7 +87,8 @@ def test_csi_asimov_closure_weak_angle_with_free_neutron_radius(csi) -> None:  #
     charge: Asimov data at sin²θ_W = 0.23, R_n = 5.2 fm (radius interpolated every 0.25 fm)
     fit back from (0.21, 5.6 fm) to within 0.05σ each (HESSE). Measured: 0.004σ and 0.004σ,
     errors 0.070 and 1.08 fm, correlation +0.93: both move the CEvNS rate (the radius also
-    the recoil shape), so from CsI alone the two are nearly degenerate."""
+    the recoil shape), so from CsI alone the two are nearly degenerate; Huang & Chen
+    (arXiv:1902.07625) find the same strong positive correlation with the 2017 CsI data."""
     model = get_model("weak-angle+neutron-radius", couplings="tree-level", target="CsI")
     ana = csi.with_model(model, ["sin2_theta_w", "r_n"], grid=np.linspace(4.0, 7.0, 13))
     truth = {"sin2_theta_w": 0.23, "r_n": 5.2}
