@@ -200,7 +200,7 @@ class Analysis:
         pois: Sequence[str] | None = None,
         *,
         grid: Sequence[float] | None = None,
-        **values: float,
+        **values: float | str,
     ) -> Analysis:
         """The same analysis with its CEvNS prediction from a new-physics model.
 
@@ -215,7 +215,8 @@ class Analysis:
             ``grid`` for at most one nonlinear parameter), every nuisance is kept, and the
             first POI is the reported one. Other model parameters stay at their values.
         values
-            Parameter values set on the model first (e.g. ``mass_zp=50.0``).
+            Parameter values set on the model first (e.g. ``mass_zp=50.0``); with a registry
+            name, also model options (e.g. ``couplings="tree-level"``, ``target="CsI"``).
         """
         if self.builder is None:
             raise ValueError(f"model: analysis {self.name!r} has no model-dependent CEvNS "
